@@ -1,0 +1,29 @@
+# Two commands on a fresh machine (Python 3.11+ with venv):
+#   make demo   set up .venv, then backfill the bundled example digests into ./data and print the result
+#   make test   set up .venv, then run the test suite (what CI runs, through .ci/run)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test bench clean
+
+setup: $(VENV)/.installed
+
+# constraints.txt pins every transitive dependency to versions known to install and work together.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/papertrend run
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

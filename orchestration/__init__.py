@@ -1,0 +1,1 @@
+"""Dagster definitions and the ``papertrend`` command line: the orchestration face of each step."""

@@ -1,0 +1,326 @@
+"""The ``papertrend`` command line.
+
+``run`` materializes the asset graph for a range of days as ONE Dagster run, recorded in the same
+Dagster instance the UI reads (``<data-dir>/dagster_home`` unless DAGSTER_HOME is set), so runs
+started here show up in ``papertrend ui`` with their partitions and checks.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from orchestration import settings
+
+DAGSTER_YAML_MARKER = "# Written by papertrend"
+DAGSTER_YAML = """\
+# Written by papertrend; rewritten when the data dir moves. Remove this first line to keep your edits.
+# The CLI and `papertrend ui` share this instance.
+telemetry:
+  enabled: false
+event_log_storage:
+  module: orchestration.storage
+  class: CachedEngineSqliteEventLogStorage
+  config:
+    base_dir: {event_log_dir}
+"""
+
+
+class CliError(Exception):
+    """A problem with the user's input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise CliError(message)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _existing_dir(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: no such folder")
+    return path.resolve()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="papertrend", description="Daily AI-paper digests -> DuckDB warehouse, orchestrated by Dagster.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="ingest, validate and publish a range of days as one Dagster run")
+    run.add_argument("--digests", type=_existing_dir, help=f"folder of digests (env {settings.ENV_DIGESTS_DIR}; default: bundled examples)")
+    run.add_argument("--data-dir", type=Path, help=f"where the lake, warehouse and Dagster instance live (env {settings.ENV_DATA_DIR}; default ./data)")
+    run.add_argument("--start", type=_date, help="first day (default: earliest digest found)")
+    run.add_argument("--end", type=_date, help="last day (default: latest digest found)")
+    run.add_argument("--offline", action="store_true", help="send no network request (enrichment records what it could not fetch)")
+    run.add_argument("--no-progress", action="store_true", help="no progress display")
+
+    parse = commands.add_parser("parse", help="parse digest files without touching the warehouse")
+    parse.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files, or folders to search for them")
+    parse.add_argument("--format", choices=("jsonl", "table"), default="table")
+
+    sql = commands.add_parser("sql", help="read-only SQL on the analyst database")
+    sql.add_argument("query")
+    sql.add_argument("--data-dir", type=Path)
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    ui = commands.add_parser("ui", help="start the Dagster UI (webserver and daemon) on this data dir")
+    ui.add_argument("--digests", type=_existing_dir)
+    ui.add_argument("--data-dir", type=Path)
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    return parser
+
+
+def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool = False) -> None:
+    """Turn options into the environment the code location reads, and prepare the Dagster instance."""
+    if digests is not None:
+        os.environ[settings.ENV_DIGESTS_DIR] = str(digests)
+    if data_dir is not None:
+        os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
+    if offline:
+        os.environ[settings.ENV_OFFLINE] = "1"
+    from warehouse import DataDir
+
+    home = Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home)
+    home.mkdir(parents=True, exist_ok=True)
+    config_file = home / "dagster.yaml"
+    wanted = DAGSTER_YAML.format(event_log_dir=json.dumps(str(home / "history" / "runs")))
+    if not config_file.exists() or (config_file.read_text().startswith(DAGSTER_YAML_MARKER) and config_file.read_text() != wanted):
+        config_file.write_text(wanted)
+    os.environ["DAGSTER_HOME"] = str(home)
+
+
+def _quiet_dagster() -> None:
+    warnings.filterwarnings("ignore", module="dagster")
+    warnings.filterwarnings("ignore", message=".*(beta|preview|deprecated).*")
+
+
+def cmd_run(args) -> int:
+    _export_settings(args.digests, args.data_dir, args.offline)
+    _quiet_dagster()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from transforms.discovery import discover_digests
+
+    console = Console(stderr=True)
+    digests_dir = settings.digests_dir()
+    sources = discover_digests(digests_dir)
+    if not sources and not (args.start and args.end):
+        raise CliError(f"no digests found under {digests_dir} (any *.md with a date YYYY-MM-DD in its path)")
+    start = args.start or min(sources)
+    end = args.end or max(sources)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    if end > yesterday:
+        console.print(f"[yellow]note:[/] {end} has not ended yet; running up to {yesterday}")
+        end = yesterday
+    if start > end:
+        raise CliError(f"--start {start} is after --end {end}")
+    if start < settings.partitions_start():
+        os.environ[settings.ENV_PARTITIONS_START] = start.isoformat()
+
+    import dagster as dg
+
+    from orchestration import progress
+    from orchestration.definitions import JOB_NAME, build_definitions
+
+    job = build_definitions().resolve_job_def(JOB_NAME)
+    instance = dg.DagsterInstance.get()
+    days = (end - start).days + 1
+    started = time.monotonic()
+    with Progress(
+        TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, disable=args.no_progress, transient=False,
+    ) as bar:
+        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "publish")}
+        with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
+            result = job.execute_in_process(
+                instance=instance,
+                tags={
+                    "dagster/asset_partition_range_start": start.isoformat(),
+                    "dagster/asset_partition_range_end": end.isoformat(),
+                    "papertrend/launched_by": "cli",
+                },
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                raise_on_error=False,
+            )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                console.print(f"[red]step {event.step_key} failed:[/] {event.step_failure_data.error.message.strip()}")
+        console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
+        return 1
+    _print_summary(start, end, elapsed, result.run_id)
+    return 0
+
+
+def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) -> None:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    from warehouse import DataDir
+
+    console = Console()
+    data = DataDir(settings.data_dir())
+    with duckdb.connect(str(data.analyst_db), read_only=True) as con:
+        statuses = dict(con.execute(
+            "SELECT status, count(*) FROM digest_files WHERE digest_date BETWEEN ? AND ? GROUP BY status", [start, end]
+        ).fetchall())
+        loaded, quarantined = con.execute(
+            "SELECT sum(parsed_count), sum(quarantined_count) FROM digest_files WHERE digest_date BETWEEN ? AND ?", [start, end]
+        ).fetchone()
+        objects = con.execute(
+            "SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT internal "
+            "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 2, 1"
+        ).fetchall()
+        table = Table(title=f"Warehouse {data.analyst_db}", title_justify="left")
+        for column in ("name", "kind", "rows"):
+            table.add_column(column, justify="right" if column == "rows" else "left")
+        for name, kind in objects:
+            rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            table.add_row(name, kind, f"{rows:,}")
+    days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "empty", "missing", "rejected"))
+    console.print(f"[bold]papertrend run[/] {start} .. {end} ({(end - start).days + 1} days) in {elapsed:.1f} s, one Dagster run {run_id[:8]}")
+    console.print(f"  days: {days}")
+    console.print(f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined" + (" (see digest_quarantine)" if quarantined else ""))
+    console.print(table)
+    db = os.path.relpath(data.analyst_db)
+    console.print("[bold]Query it[/]")
+    console.print(f"  papertrend sql \"SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5\"{'' if data.root == Path('data').resolve() else ' --data-dir ' + os.path.relpath(data.root)}")
+    console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
+    console.print(f"  python -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM stg_digest_entries LIMIT 5').pl())\"")
+    console.print("[bold]See it in Dagster[/]")
+    console.print(f"  papertrend ui{'' if data.root == Path('data').resolve() else ' --data-dir ' + os.path.relpath(data.root)}   # then open http://127.0.0.1:3000")
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def cmd_parse(args) -> int:
+    from schemas import STG_DIGEST_ENTRIES
+    from transforms.digest_parser import parse_digest
+    from transforms.discovery import date_from_path, discover_digests
+
+    files: list[tuple[Path, Path]] = []  # (file, folder it is named relative to)
+    for path in args.paths:
+        if path.is_dir():
+            files += [(s, path) for source in discover_digests(path).values() for s in source.paths]
+        elif path.is_file():
+            files.append((path, path.parent))
+        else:
+            raise CliError(f"{path}: no such file or folder")
+    columns = [c.name for c in STG_DIGEST_ENTRIES.columns]
+    out = sys.stdout
+    results = []
+    for file, folder in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CliError(f"{file}: cannot read ({exc.strerror})") from None
+        results.append(parse_digest(data, file.resolve().relative_to(folder.resolve()).as_posix(), date_from_path(file)))
+    if args.format == "jsonl":
+        for result in results:
+            for entry in result.entries:
+                out.write(json.dumps({c: entry[c] for c in columns}, ensure_ascii=False, default=_json_default) + "\n")
+        for result in results:
+            for row in result.quarantine:
+                out.write(json.dumps({**row, "quarantined": True}, ensure_ascii=False, default=_json_default) + "\n")
+        return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    for result in results:
+        table = Table(title=escape(f"{result.source_path}: {result.status}, {len(result.entries)} entries, {len(result.quarantine)} quarantined"))
+        for column in ("rank", "🏆", "arxiv_id", "score", "org", "title"):
+            table.add_column(column)
+        for e in result.entries:
+            cells = (str(e["rank"]), "🏆" if e["is_golden"] else "", e["arxiv_id"], f"{e['score']:g}", e["org_raw"] or "", e["title_en"])
+            table.add_row(*(escape(c) for c in cells))
+        console.print(table)
+        for row in result.quarantine:
+            console.print(f"quarantined line {row['source_line']}: {row['reason']}", markup=False)
+    return 0
+
+
+def cmd_sql(args) -> int:
+    import duckdb
+
+    from warehouse import DataDir
+
+    if args.data_dir is not None:
+        os.environ[settings.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
+    db = DataDir(settings.data_dir()).analyst_db
+    if not db.exists():
+        raise CliError(f"no warehouse at {db}: run `papertrend run` first")
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            relation = con.sql(args.query)
+            if relation is None:
+                return 0
+            columns = relation.columns
+            rows = relation.fetchall()
+    except duckdb.Error as exc:
+        print(f"papertrend sql: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=1))
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(*(escape(c) for c in columns))
+        for row in rows:
+            table.add_row(*("NULL" if v is None else escape(str(v)) for v in row))
+        Console().print(table)
+        print(f"({len(rows)} rows)")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    _export_settings(args.digests, args.data_dir)
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI at http://{args.host}:{args.port}  (instance {os.environ['DAGSTER_HOME']}); Ctrl-C stops it")
+    return subprocess.call(command, cwd=settings.REPO_ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "ui": cmd_ui}[args.command](args)
+    except CliError as exc:
+        print(f"papertrend: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+import dagster as dg
+import duckdb
+
+from orchestration import progress
+from orchestration.partitions import SINGLE_RUN
+from orchestration.resources import PapertrendConfig
+from schemas import TABLES
+from warehouse import publish
+
+
+def _markdown_counts(counts: dict[str, int]) -> str:
+    lines = ["| table or view | rows |", "|---|---:|"]
+    lines += [f"| `{name}` | {rows:,} |" for name, rows in counts.items()]
+    return "\n".join(lines)
+
+
+def build_publish_asset(partitions_def: dg.PartitionsDefinition, upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        name="analyst_warehouse",
+        group_name="publish",
+        kinds={"duckdb"},
+        deps=upstream,
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN,
+        description=(
+            "The DuckDB database analysts query (<data-dir>/warehouse.duckdb): every lake table plus the "
+            "analytics views, rebuilt from the lake and swapped in atomically, so an analyst holding it "
+            "open never blocks a run. A partition is materialized once its rows are in the published file."
+        ),
+    )
+    def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
+        data = papertrend.data
+        with data.write_lock():
+            counts = publish(data.lake, data.analyst_db, TABLES.values())
+        with duckdb.connect(str(data.analyst_db), read_only=True) as con:
+            size = data.analyst_db.stat().st_size
+            views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        for partition_key in context.partition_keys:
+            progress.report("publish", partition_key)
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(data.analyst_db)),
+                "size_bytes": size,
+                "row_counts": dg.MetadataValue.md(_markdown_counts(counts)),
+                "views": dg.MetadataValue.json(views),
+                "query_with": dg.MetadataValue.md(f"```\nduckdb -readonly {data.analyst_db}\n```"),
+            }
+        )
+
+    return analyst_warehouse

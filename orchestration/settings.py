@@ -1,0 +1,38 @@
+"""Settings shared by the CLI and the Dagster code location, read from the environment.
+
+The CLI turns its options into these same environment variables before loading the definitions,
+so a run started from the command line and one launched in the UI see the same configuration.
+"""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIGESTS = REPO_ROOT / "examples" / "digests"
+DEFAULT_PARTITIONS_START = "2026-01-01"
+
+ENV_DIGESTS_DIR = "PAPERTREND_DIGESTS_DIR"
+ENV_DATA_DIR = "PAPERTREND_DATA_DIR"
+ENV_PARTITIONS_START = "PAPERTREND_PARTITIONS_START"
+ENV_OFFLINE = "PAPERTREND_OFFLINE"
+
+
+def digests_dir() -> Path:
+    return Path(os.environ.get(ENV_DIGESTS_DIR) or EXAMPLE_DIGESTS).resolve()
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or "data").resolve()
+
+
+def partitions_start() -> dt.date:
+    value = os.environ.get(ENV_PARTITIONS_START) or DEFAULT_PARTITIONS_START
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{ENV_PARTITIONS_START}={value!r} is not a date YYYY-MM-DD") from None
+
+
+def offline() -> bool:
+    return (os.environ.get(ENV_OFFLINE) or "").lower() in ("1", "true", "yes")

@@ -1,0 +1,106 @@
+"""Helpers that turn a pandera model (the contract of one table) into everything else.
+
+A table's pandera model is the single source of its column names, order, dtypes, nullability and
+descriptions. From it we derive the polars schema used to conform frames before writing, the DuckDB
+column types, the Dagster column metadata and the data dictionary. Tests check the derived forms
+against the real Parquet and DuckDB files, so they cannot drift.
+"""
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: pl.DataType
+    nullable: bool
+    description: str
+
+    @property
+    def duckdb_type(self) -> str:
+        return duckdb_type(self.dtype)
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """A table of the warehouse: its pandera model plus where it lives and what one row is."""
+
+    model: type[pa.DataFrameModel]
+    layer: str  # staging | dimension | fact | bridge | status
+    grain: str  # what one row is, in words
+    partitioned: bool  # Hive-partitioned by digest_date in the lake
+    order_by: tuple[str, ...] = ()  # row order in the analyst database
+
+    @property
+    def name(self) -> str:
+        return self.model.Config.name
+
+    @property
+    def description(self) -> str:
+        return self.model.Config.description
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        return self.model.to_schema()
+
+    @property
+    def columns(self) -> list[Column]:
+        out = []
+        for name, col in self.schema.columns.items():
+            out.append(Column(name, col.dtype.type, bool(col.nullable), col.description or ""))
+        return out
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {c.name: c.dtype for c in self.columns}
+
+    @property
+    def file_columns(self) -> list[Column]:
+        """Columns stored inside Parquet files: the partition column lives in the folder name."""
+        return [c for c in self.columns if not (self.partitioned and c.name == "digest_date")]
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.polars_schema)
+
+    def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Select the contract's columns in contract order, cast to contract dtypes.
+
+        Fails loudly on a missing column: a writer that forgets a column is a bug, not bad input.
+        """
+        missing = [c.name for c in self.columns if c.name not in frame.columns]
+        if missing:
+            raise ValueError(f"{self.name}: frame lacks contract columns {missing}")
+        return frame.select([pl.col(c.name).cast(c.dtype, strict=True) for c in self.columns])
+
+    def validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Validate lazily; return pandera's failure cases (None when the frame conforms)."""
+        try:
+            self.model.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            return exc.failure_cases
+        return None
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    simple = {
+        pl.Boolean: "BOOLEAN",
+        pl.Int8: "TINYINT",
+        pl.Int16: "SMALLINT",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.Float32: "FLOAT",
+        pl.Float64: "DOUBLE",
+        pl.String: "VARCHAR",
+        pl.Date: "DATE",
+    }
+    for polars_type, sql in simple.items():
+        if dtype == polars_type:
+            return sql
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP WITH TIME ZONE" if dtype.time_zone else "TIMESTAMP"
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    raise TypeError(f"no DuckDB type mapped for polars dtype {dtype}")

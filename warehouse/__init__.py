@@ -1,0 +1,46 @@
+"""Storage: the Parquet lake, the published DuckDB analyst database, and the write lock.
+
+Everything lives under one data directory::
+
+    <data-dir>/lake/<table>/digest_date=YYYY-MM-DD/data.parquet
+    <data-dir>/warehouse.duckdb        analyst database, replaced atomically on each publish
+    <data-dir>/dagster_home/           the Dagster instance shared by the CLI and the UI
+    <data-dir>/.write.lock             serialises writers (two runs never interleave writes)
+"""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock
+
+from warehouse.lake import Lake
+from warehouse.publish import publish
+
+ANALYST_DB_NAME = "warehouse.duckdb"
+
+
+class DataDir:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+
+    @property
+    def lake(self) -> Lake:
+        return Lake(self.root / "lake")
+
+    @property
+    def analyst_db(self) -> Path:
+        return self.root / ANALYST_DB_NAME
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    @contextmanager
+    def write_lock(self, timeout_s: float = 600):
+        """Held while a run writes lake partitions or publishes: writers queue, readers never wait."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.root / ".write.lock"), timeout=timeout_s):
+            yield
+
+
+__all__ = ["ANALYST_DB_NAME", "DataDir", "Lake", "publish"]

@@ -1,0 +1,91 @@
+"""Build the analyst database from the lake and publish it atomically.
+
+DuckDB lets no writer open a file that any other process holds open, even read-only, so an analyst
+with ``warehouse.duckdb`` open in a DuckDB shell would block a pipeline that wrote to it in place.
+Instead every publish builds a fresh database file beside the target and swaps it in with
+``os.replace``: an analyst's open connection keeps reading the old file (its inode lives on until
+closed) and sees the new data on reopening; the run never waits for nor fails on the analyst.
+"""
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from schemas import TableContract
+from warehouse.lake import Lake
+
+
+def _quote_literal(text: str) -> str:
+    # Only our own descriptions go through here (COMMENT ON takes no bound parameters).
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _select_sql(table: TableContract) -> str:
+    columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
+    source = (
+        "read_parquet(?, hive_partitioning = true, hive_types = {'digest_date': 'DATE'}, union_by_name = true)"
+        if table.partitioned
+        else "read_parquet(?)"
+    )
+    order = f" ORDER BY {', '.join(table.order_by)}" if table.order_by else ""
+    return f"SELECT {columns} FROM {source}{order}"
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, lake: Lake, table: TableContract) -> None:
+    if lake.has_data(table):
+        con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table)}', [lake.glob(table)])
+    else:
+        columns = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
+        con.execute(f'CREATE TABLE "{table.name}" ({columns})')
+    con.execute(f'COMMENT ON TABLE "{table.name}" IS {_quote_literal(table.description)}')
+    for column in table.columns:
+        con.execute(f'COMMENT ON COLUMN "{table.name}"."{column.name}" IS {_quote_literal(column.description)}')
+
+
+def view_sql_files() -> list[tuple[str, str]]:
+    """(name, sql) of every analytics view, in file-name order (files may build on earlier ones)."""
+    folder = resources.files("warehouse") / "sql"
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    return [(f.name.removesuffix(".sql").split("_", 1)[1], f.read_text(encoding="utf-8")) for f in files]
+
+
+def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> dict[str, int]:
+    """Write a complete analyst database to ``path``; return row counts per table and view."""
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("BEGIN")
+        for table in tables:
+            _create_table(con, lake, table)
+            counts[table.name] = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+        for name, sql in view_sql_files():
+            con.execute(sql)
+            counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        con.execute("CREATE TABLE warehouse_info (key VARCHAR, value VARCHAR)")
+        con.execute(
+            "INSERT INTO warehouse_info VALUES ('built_at', ?), ('tables', ?)",
+            [dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), ",".join(counts)],
+        )
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def publish(lake: Lake, target: Path, tables: Iterable[TableContract]) -> dict[str, int]:
+    """Build a new analyst database and atomically replace ``target`` with it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{uuid.uuid4().hex}.building"
+    try:
+        counts = build_database(staging, lake, tables)
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+        Path(f"{staging}.wal").unlink(missing_ok=True)
+    return counts
