@@ -169,6 +169,11 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _days(start: dt.date, end: dt.date) -> str:
+    count = (end - start).days + 1
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) -> None:
     import duckdb
     from rich.console import Console
@@ -176,7 +181,7 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
 
     from warehouse import DataDir
 
-    console = Console()
+    console = Console(soft_wrap=True)  # commands and paths stay on one line, whatever the width
     data = DataDir(settings.data_dir())
     with duckdb.connect(str(data.analyst_db), read_only=True) as con:
         statuses = dict(con.execute(
@@ -196,7 +201,7 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             table.add_row(name, kind, f"{rows:,}")
     days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "empty", "missing", "rejected"))
-    console.print(f"[bold]papertrend run[/] {start} .. {end} ({(end - start).days + 1} days) in {elapsed:.1f} s, one Dagster run {run_id[:8]}")
+    console.print(f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, one Dagster run {run_id[:8]}")
     console.print(f"  days: {days}")
     console.print(f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined" + (" (see digest_quarantine)" if quarantined else ""))
     console.print(table)

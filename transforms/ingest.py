@@ -71,7 +71,7 @@ def _contract_failures(entries: pl.DataFrame) -> dict[int, str]:
     reasons: dict[int, list[str]] = {}
     for row in failures.iter_rows(named=True):
         reasons.setdefault(row["index"], []).append(
-            f"{row['column']} breaks the contract check {row['check']}: {row['failure_case']!r}"
+            f"{row['column']}: fails the contract, {row['check']} (found {row['failure_case']})"
         )
     return {index: "; ".join(parts) for index, parts in reasons.items()}
 

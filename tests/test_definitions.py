@@ -1,0 +1,100 @@
+"""The code location: what it holds, and how its sensor and schedule decide what to run."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import dagster as dg
+
+from orchestration.definitions import JOB_NAME, build_definitions
+from orchestration.ingest.sensors import changed_dates, consecutive_ranges
+from tests.conftest import REPO, run_cli
+from tests.synthetic import synthetic_entries, write_digest
+
+EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "analyst_warehouse"}
+EXPECTED_CHECKS = {
+    ("stg_digest_entries", "matches_contract"),
+    ("stg_digest_entries", "nothing_quarantined"),
+    ("digest_quarantine", "matches_contract"),
+    ("digest_files", "matches_contract"),
+    ("digest_files", "declared_count_matches"),
+}
+
+
+def test_code_location_loads_with_every_asset_check_sensor_schedule():
+    env = {**os.environ, "DAGSTER_HOME": ""}
+    env.pop("DAGSTER_HOME")
+    loaded = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "orchestration.definitions"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == EXPECTED_ASSETS
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert checks == EXPECTED_CHECKS
+    assert defs.resolve_sensor_def("digest_files_sensor").job_name == JOB_NAME
+    schedule = defs.resolve_schedule_def("daily_digest_schedule")
+    assert schedule.job_name == JOB_NAME and schedule.cron_schedule == "0 9 * * *"
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.partitions_def is not None and node.backfill_policy == dg.BackfillPolicy.single_run()
+    stg = graph.get(dg.AssetKey("stg_digest_entries"))
+    columns = [c.name for c in stg.metadata["dagster/column_schema"].columns]
+    assert columns[:3] == ["digest_date", "rank", "is_golden"] and "source_sha256" in columns
+
+
+def test_partitions_start_is_configurable():
+    os.environ["PAPERTREND_PARTITIONS_START"] = "2025-06-01"
+    job = build_definitions().resolve_job_def(JOB_NAME)
+    assert job.partitions_def.get_first_partition_key() == "2025-06-01"
+
+
+def test_changed_dates_and_ranges():
+    d = [dt.date(2026, 3, i) for i in range(1, 9)]
+    current = {d[0]: "a", d[1]: "b2", d[2]: "c", d[4]: "e", d[5]: "f"}
+    loaded = {d[0]: "a", d[1]: "b", d[3]: "gone", d[4]: "e", d[6]: None}
+    # d1 changed, d2 new, d3 deleted, d5 new; d0/d4 unchanged; d6 was missing and still is
+    assert changed_dates(current, loaded) == [d[1], d[2], d[3], d[5]]
+    assert consecutive_ranges([d[1], d[2], d[3], d[5]]) == [(d[1], d[3]), (d[5], d[5])]
+
+
+def _evaluate_sensor(defs, cursor=None):
+    sensor = defs.resolve_sensor_def("digest_files_sensor")
+    with dg.build_sensor_context(cursor=cursor, resources={"papertrend": defs.resources["papertrend"]}) as context:
+        result = sensor.evaluate_tick(context)
+    ranges = [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in result.run_requests]
+    return ranges, result.cursor
+
+
+def test_sensor_requests_exactly_new_changed_and_deleted_days(capsys, tmp_path):
+    """SYNTHETIC digests on three consecutive days and one after a gap."""
+    root, data = tmp_path / "digests", tmp_path / "data"
+    days = [dt.date(2026, 2, 2), dt.date(2026, 2, 3), dt.date(2026, 2, 4), dt.date(2026, 2, 9)]
+    for day in days:
+        write_digest(root, day, synthetic_entries(day, 2))
+    os.environ.update(PAPERTREND_DIGESTS_DIR=str(root), PAPERTREND_DATA_DIR=str(data))
+    ranges, cursor = _evaluate_sensor(build_definitions())
+    assert ranges == [("2026-02-02", "2026-02-04"), ("2026-02-09", "2026-02-09")]
+
+    assert run_cli(capsys, "run", "--no-progress")[0] == 0
+    defs = build_definitions()
+    assert _evaluate_sensor(defs, cursor)[0] == []  # everything loaded
+    path = write_digest(root, days[1], synthetic_entries(days[1], 2))  # rewritten, same bytes
+    os.utime(path, (1, 1))
+    assert _evaluate_sensor(defs, cursor)[0] == []
+    write_digest(root, days[1], synthetic_entries(days[1], 3))
+    (root / "output" / "2026-02-09" / "papers" / "papers_summary.md").unlink()
+    assert _evaluate_sensor(defs, cursor)[0] == [("2026-02-03", "2026-02-03"), ("2026-02-09", "2026-02-09")]
+
+
+def test_schedule_materializes_yesterday():
+    defs = build_definitions()
+    schedule = defs.resolve_schedule_def("daily_digest_schedule")
+    when = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.timezone.utc)
+    with dg.build_schedule_context(scheduled_execution_time=when) as context:
+        [request] = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2026-03-09"

@@ -1,0 +1,148 @@
+"""The whole path, digests -> lake -> warehouse, through real Dagster runs on SYNTHETIC digests."""
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from tests.conftest import query, run_cli, snapshot
+from tests.synthetic import Entry, digest_text, synthetic_entries, write_digest
+
+D1, D2, D3, D4 = (dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(4))
+
+
+@pytest.fixture
+def digests(tmp_path):
+    """SYNTHETIC: D1 three entries, D2 no file, D3 the generator's empty day, D4 two good and one bad."""
+    root = tmp_path / "digests"
+    write_digest(root, D1, synthetic_entries(D1, 3))
+    empty = root / "output" / D3.isoformat() / "papers" / "papers_summary.md"
+    empty.parent.mkdir(parents=True)
+    empty.write_text(digest_text(None, []), encoding="utf-8")
+    entries = synthetic_entries(D4, 3)
+    entries[1].score = "not-a-score"
+    write_digest(root, D4, entries)
+    return root
+
+
+def test_run_builds_lake_and_warehouse_with_every_entry_accounted_for(capsys, tmp_path, digests):
+    data = tmp_path / "data"
+    code, out, _ = run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")
+    assert code == 0
+    assert "4 days" in out and "2 loaded, 1 empty, 1 missing, 0 rejected" in out and "5 loaded, 1 quarantined" in out
+    db = data / "warehouse.duckdb"
+    assert query(db, "SELECT digest_date, status, parsed_count, quarantined_count FROM digest_files ORDER BY 1") == [
+        (D1, "loaded", 3, 0), (D2, "missing", 0, 0), (D3, "empty", 0, 0), (D4, "loaded", 2, 1),
+    ]
+    [(date, line, reason)] = query(db, "SELECT digest_date, source_line, reason FROM digest_quarantine")
+    assert (date, line) == (D4, 17) and reason == "score (line 21): 'not-a-score' is not a number"
+    assert query(db, "SELECT count(*), sum(score)::DECIMAL(9,2) FROM stg_digest_entries")[0][0] == 5
+    # the Parquet lake is Hive-partitioned, one folder per day, the empty and missing days included
+    lake = data / "lake" / "stg_digest_entries"
+    assert sorted(p.name for p in lake.iterdir()) == [f"digest_date={d}" for d in (D1, D2, D3, D4)]
+    assert pl.read_parquet(lake / f"digest_date={D2}" / "data.parquet").height == 0
+    hive = pl.scan_parquet(lake / "**" / "*.parquet", hive_partitioning=True).collect()
+    assert hive.height == 5 and "digest_date" in hive.columns
+    # column types in DuckDB are the contract's
+    types = dict(query(db, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_digest_entries'"))
+    assert types["tags"] == "VARCHAR[]" and types["digest_date"] == "DATE" and types["rank"] == "INTEGER"
+
+
+def test_rerun_is_idempotent_and_an_edited_day_replaces_only_itself(capsys, tmp_path, digests):
+    data = tmp_path / "data"
+    args = ("run", "--digests", digests, "--data-dir", data, "--no-progress")
+    assert run_cli(capsys, *args)[0] == 0
+    first = snapshot(data / "warehouse.duckdb")
+    assert run_cli(capsys, *args)[0] == 0
+    assert snapshot(data / "warehouse.duckdb") == first
+
+    entries = synthetic_entries(D1, 3)
+    entries[0].score = "99.99"
+    entries.append(Entry(arxiv_id="2602.09999", title="Synthetic Late Addition", score="21.5"))
+    write_digest(digests, D1, entries)
+    assert run_cli(capsys, *args)[0] == 0
+    after = snapshot(data / "warehouse.duckdb")
+    rows = query(data / "warehouse.duckdb", "SELECT arxiv_id, score FROM stg_digest_entries WHERE digest_date = ? ORDER BY rank", [D1])
+    assert rows == [(e.arxiv_id, float(e.score)) for e in entries]
+    for table, table_rows in first.items():
+        untouched = [r for r in table_rows if r[0] != D1]
+        assert [r for r in after[table] if r[0] != D1] == untouched, table
+
+
+def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, digests):
+    data = tmp_path / "data"
+    assert run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")[0] == 0
+    instance = dg.DagsterInstance.get()  # the instance the CLI used: <data-dir>/dagster_home
+    assert str(instance.root_directory).startswith(str(data))
+    [run] = instance.get_runs()
+    assert run.tags["dagster/asset_partition_range_start"] == D1.isoformat()
+
+    def evaluations(asset: str, check: str) -> dict[str, bool]:
+        history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(dg.AssetKey(asset), check), limit=100)
+        return {r.partition: r.status.value for r in history}
+
+    assert evaluations("stg_digest_entries", "matches_contract") == {d.isoformat(): "SUCCEEDED" for d in (D1, D2, D3, D4)}
+    quarantined = evaluations("stg_digest_entries", "nothing_quarantined")
+    assert quarantined[D4.isoformat()] == "FAILED" and quarantined[D1.isoformat()] == "SUCCEEDED"
+    materializations = instance.fetch_materializations(dg.AssetKey("stg_digest_entries"), limit=10).records
+    counts = {r.asset_materialization.partition: r.asset_materialization.metadata["dagster/row_count"].value for r in materializations}
+    assert counts == {D1.isoformat(): 3, D2.isoformat(): 0, D3.isoformat(): 0, D4.isoformat(): 2}
+    published = instance.fetch_materializations(dg.AssetKey("analyst_warehouse"), limit=10).records
+    assert {r.asset_materialization.partition for r in published} == {d.isoformat() for d in (D1, D2, D3, D4)}
+
+
+def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_path):
+    root = tmp_path / "digests"
+    entries = synthetic_entries(D1, 2)
+    entries[0].tags = "Frontier Lab, Synthetic Unknown Tag"
+    write_digest(root, D1, entries)
+    data = tmp_path / "data"
+    assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
+    [(reason,)] = query(data / "warehouse.duckdb", "SELECT reason FROM digest_quarantine")
+    assert reason == 'tags: fails the contract, every tag is one of Super Lab, Frontier Lab, Must Read, Viral (found ["Frontier Lab","Synthetic Unknown Tag"])'
+    assert query(data / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(1,)]
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("SELECT count(*) FROM stg_digest_entries").fetchone()[0], flush=True)
+    sys.stdin.readline()  # hold the file open while the pipeline runs
+    print(con.execute("SELECT count(*) FROM stg_digest_entries").fetchone()[0], flush=True)
+    con.close()
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("SELECT count(*) FROM stg_digest_entries").fetchone()[0], flush=True)
+    """
+)
+
+
+def test_an_analyst_holding_the_warehouse_open_does_not_block_a_run(capsys, tmp_path, digests):
+    data = tmp_path / "data"
+    args = ("run", "--digests", digests, "--data-dir", data, "--no-progress")
+    assert run_cli(capsys, *args)[0] == 0
+    analyst = subprocess.Popen([sys.executable, "-c", HOLDER, str(data / "warehouse.duckdb")],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout.readline().strip() == "5"
+        write_digest(digests, D1, synthetic_entries(D1, 7))
+        assert run_cli(capsys, *args)[0] == 0  # would fail with "Conflicting lock" if written in place
+        analyst.stdin.write("go\n")
+        analyst.stdin.flush()
+        assert analyst.stdout.readline().strip() == "5"  # the open connection still reads its snapshot
+        assert analyst.stdout.readline().strip() == "9"  # reopening shows the new data
+    finally:
+        analyst.kill()
+        analyst.wait()
+
+
+def test_bundled_examples_run_by_default(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "run", "--no-progress")
+    assert code == 0
+    assert "2026-03-13 .. 2026-04-09 (28 days)" in out and "20 loaded, 0 empty, 8 missing" in out
+    assert query(tmp_path / "data" / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(286,)]
