@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -169,6 +170,15 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _command(name: str) -> str:
+    """How to type ``name`` (a script of this environment) in the user's shell."""
+    installed = Path(sys.executable).parent / name
+    on_path = shutil.which(name)
+    if on_path and Path(on_path).resolve() == installed.resolve():
+        return name
+    return os.path.relpath(installed)
+
+
 def _days(start: dt.date, end: dt.date) -> str:
     count = (end - start).days + 1
     return f"{count} day" if count == 1 else f"{count} days"
@@ -206,12 +216,14 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     console.print(f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined" + (" (see digest_quarantine)" if quarantined else ""))
     console.print(table)
     db = os.path.relpath(data.analyst_db)
+    papertrend, python = _command("papertrend"), _command("python")
+    data_option = "" if data.root == Path("data").resolve() else f" --data-dir {os.path.relpath(data.root)}"
     console.print("[bold]Query it[/]")
-    console.print(f"  papertrend sql \"SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5\"{'' if data.root == Path('data').resolve() else ' --data-dir ' + os.path.relpath(data.root)}")
+    console.print(f"  {papertrend} sql \"SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5\"{data_option}")
     console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
-    console.print(f"  python -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM stg_digest_entries LIMIT 5').pl())\"")
+    console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM stg_digest_entries LIMIT 5').pl())\"")
     console.print("[bold]See it in Dagster[/]")
-    console.print(f"  papertrend ui{'' if data.root == Path('data').resolve() else ' --data-dir ' + os.path.relpath(data.root)}   # then open http://127.0.0.1:3000")
+    console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
 
 
 def _json_default(value):

@@ -1,4 +1,4 @@
-"""The path a user takes in the UI: `dagster dev` (webserver + daemon) on 127.0.0.1, a partition-range
+"""The path a user takes in the UI: `papertrend ui` (dagster dev: webserver + daemon) on 127.0.0.1, a partition-range
 backfill launched through GraphQL, one run for the range, rows in the warehouse. SYNTHETIC digests."""
 
 import datetime as dt
@@ -7,12 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from orchestration.cli import _export_settings
-from tests.conftest import REPO, free_port, query
+from tests.conftest import free_port, query
 from tests.synthetic import synthetic_entries, write_digest
 
 pytestmark = pytest.mark.slow
@@ -52,12 +52,11 @@ def dagster_dev(tmp_path):
         PAPERTREND_DATA_DIR=str(tmp_path / "data"),
         PAPERTREND_PARTITIONS_START="2026-02-01",
     )
-    _export_settings(None, None)  # writes <data>/dagster_home/dagster.yaml as the CLI does
     port = free_port()
     log = open(tmp_path / "dagster-dev.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [Path(sys.executable).parent / "papertrend", "ui", "--port", str(port)],
+        cwd=tmp_path, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,6 +71,7 @@ def dagster_dev(tmp_path):
             time.sleep(0.5)
         else:
             pytest.fail("dagster dev did not answer within 120 s")
+        assert (tmp_path / "data" / "dagster_home" / "dagster.yaml").exists()  # the instance the CLI uses too
         yield url, tmp_path / "data"
     finally:
         os.killpg(process.pid, signal.SIGTERM)

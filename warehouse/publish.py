@@ -19,6 +19,10 @@ import duckdb
 from schemas import TableContract
 from warehouse.lake import Lake
 
+# Analysts open this file with whatever DuckDB they have; the shells one can pip-install are 1.x
+# (duckdb-cli 1.5.6 refuses a file in 2.0's format). Files in the v1.2 format open in 1.2 and later.
+ANALYST_STORAGE_VERSION = "v1.2.0"
+
 
 def _quote_literal(text: str) -> str:
     # Only our own descriptions go through here (COMMENT ON takes no bound parameters).
@@ -57,7 +61,7 @@ def view_sql_files() -> list[tuple[str, str]]:
 def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> dict[str, int]:
     """Write a complete analyst database to ``path``; return row counts per table and view."""
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"storage_compatibility_version": ANALYST_STORAGE_VERSION})
     try:
         con.execute("BEGIN")
         for table in tables:
