@@ -1,8 +1,15 @@
 """Table contracts (pandera.polars models): the one place each table's shape is defined."""
 
 from schemas.contract import Column, TableContract
+from schemas.enrich import DIM_PAPER, ENRICHMENT_STATUS, STG_HF_DAILY_PAPERS
 from schemas.ingest import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
 
-TABLES: dict[str, TableContract] = {t.name: t for t in (STG_DIGEST_ENTRIES, DIGEST_QUARANTINE, DIGEST_FILES)}
+TABLES: dict[str, TableContract] = {
+    t.name: t
+    for t in (STG_DIGEST_ENTRIES, DIGEST_QUARANTINE, DIGEST_FILES, DIM_PAPER, STG_HF_DAILY_PAPERS, ENRICHMENT_STATUS)
+}
 
-__all__ = ["Column", "TableContract", "TABLES", "STG_DIGEST_ENTRIES", "DIGEST_QUARANTINE", "DIGEST_FILES"]
+__all__ = [
+    "Column", "TableContract", "TABLES", "STG_DIGEST_ENTRIES", "DIGEST_QUARANTINE", "DIGEST_FILES",
+    "DIM_PAPER", "STG_HF_DAILY_PAPERS", "ENRICHMENT_STATUS",
+]

@@ -64,3 +64,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def fake_apis():
+    """A started fake arXiv + Hugging Face server on 127.0.0.1; yields (server, base_url)."""
+    from tests.fake_apis.server import FakeApis
+
+    server = FakeApis()
+    base = server.start()
+    try:
+        yield server, base
+    finally:
+        server.stop()

@@ -1,0 +1,211 @@
+"""What every HTTP client of papertrend shares: pacing, retries, and knowing when to stop.
+
+- ``RateLimiter``: at most one request per interval for a service, across every thread of the process
+  AND every process using the same data directory (a lock file plus a timestamp file), because the
+  services' limits are per machine, not per worker.
+- ``ServiceClient.call``: retries 429, 5xx, timeouts, dropped connections and bodies that do not
+  parse, with exponential backoff and full jitter; honours ``Retry-After``; gives up with a
+  ``FetchError`` that says why after ``max_attempts``.
+- A circuit breaker: after consecutive connection-level failures (no network, DNS failure) the
+  client stops sending for the rest of the run and raises ``ServiceUnreachable`` at once, so an
+  offline run records what it could not fetch in seconds instead of retrying every batch.
+"""
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+import urllib3
+from filelock import FileLock
+
+from sources import __version__
+
+USER_AGENT = f"papertrend/{__version__} (daily-digest enrichment; python-requests)"
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER_S = 300.0
+
+
+class FetchError(Exception):
+    """A request that failed for good (after retries, or at once for a permanent error)."""
+
+    def __init__(self, reason: str, attempts: int = 1, permanent: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.attempts = attempts
+        self.permanent = permanent
+
+
+class ServiceUnreachable(FetchError):
+    """The service cannot be reached at all (no network, DNS failure, refused connections)."""
+
+
+class MalformedResponse(Exception):
+    """The body arrived but does not parse as what the service documents."""
+
+
+class RetryableResponse(Exception):
+    """The body parsed but says "try again" (e.g. arXiv's spurious empty feed)."""
+
+
+class RateLimiter:
+    """At most one request per ``interval_s`` for one service, across threads and processes."""
+
+    def __init__(self, name: str, interval_s: float, state_dir: Path | None = None):
+        self.name = name
+        self.interval_s = max(0.0, interval_s)
+        self._thread_lock = threading.Lock()
+        self._last = 0.0
+        self._state = Path(state_dir) / f"ratelimit-{name}" if state_dir else None
+        self._file_lock = FileLock(f"{self._state}.lock", thread_local=False) if self._state else None
+
+    def wait(self) -> None:
+        with self._thread_lock:
+            if self._file_lock is None:
+                self._last = self._sleep_until(self._last)
+                return
+            self._state.parent.mkdir(parents=True, exist_ok=True)
+            with self._file_lock:
+                try:
+                    last = float(self._state.read_text() or 0)
+                except (FileNotFoundError, ValueError):
+                    last = 0.0
+                self._last = self._sleep_until(max(last, self._last))
+                self._state.write_text(repr(self._last))
+
+    def _sleep_until(self, last: float) -> float:
+        # wall clock, since the timestamp is shared between processes
+        delay = last + self.interval_s - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        return time.time()
+
+
+_limiters: dict[tuple, RateLimiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def shared_limiter(name: str, interval_s: float, state_dir: Path | None) -> RateLimiter:
+    """The one limiter of this process for a service (and state directory)."""
+    key = (name, interval_s, str(state_dir) if state_dir else None)
+    with _limiters_lock:
+        if key not in _limiters:
+            _limiters[key] = RateLimiter(name, interval_s, state_dir)
+        return _limiters[key]
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 5
+    backoff_base_s: float = 3.0
+    backoff_cap_s: float = 60.0
+    timeout_s: float = 30.0
+    breaker_threshold: int = 2  # consecutive connection failures before the service counts as unreachable
+
+    def backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))], never below a tenth of the base."""
+        ceiling = min(self.backoff_cap_s, self.backoff_base_s * 2 ** (attempt - 1))
+        return max(self.backoff_base_s / 10, random.uniform(0, ceiling))
+
+
+def retry_after_seconds(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return min(MAX_RETRY_AFTER_S, max(0.0, float(value)))
+    except ValueError:
+        return None  # an HTTP date: rare for these services; fall back to backoff
+
+
+class ServiceClient:
+    """One service's session, limiter, retry policy and breaker. Subclasses add endpoints."""
+
+    service = "http"
+
+    def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None,
+                 session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep):
+        self.base_url = base_url.rstrip("/")
+        self.limiter = limiter
+        self.policy = policy or RetryPolicy()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.sleep = sleep
+        self.requests_sent = 0
+        self._connection_failures = 0
+        self._unreachable: str | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def last_call_attempts(self) -> int:
+        """Requests the calling thread's last ``call`` sent (retries included)."""
+        return getattr(self._local, "attempts", 0)
+
+    def call(self, method: str, url: str, parse: Callable[[requests.Response], Any], **kwargs) -> Any:
+        """Send with retries; ``parse`` turns a 2xx response into a value or raises MalformedResponse."""
+        last_reason = "no attempt made"
+        self._local.attempts = 0
+        for attempt in range(1, self.policy.max_attempts + 1):
+            if self._unreachable:
+                raise ServiceUnreachable(f"{self.service} unreachable: {self._unreachable}", attempt - 1)
+            self.limiter.wait()
+            self._local.attempts = attempt
+            with self._lock:
+                self.requests_sent += 1
+            delay = None
+            try:
+                response = self.session.request(method, url, timeout=self.policy.timeout_s, **kwargs)
+                body_ok = True
+            except requests.Timeout:
+                last_reason = f"timed out after {self.policy.timeout_s:g} s"
+                body_ok = False
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                last_reason = f"connection failed: {_short(exc)}"
+                if _never_connected(exc) and self._count_connection_failure(last_reason):
+                    raise ServiceUnreachable(f"{self.service} unreachable: {last_reason}", attempt) from None
+                body_ok = False
+            if body_ok:
+                self._connection_failures = 0
+                if response.status_code in RETRY_STATUSES:
+                    last_reason = f"HTTP {response.status_code}"
+                    delay = retry_after_seconds(response)
+                elif response.status_code >= 400:
+                    return self.on_client_error(response, attempt)
+                else:
+                    try:
+                        return parse(response)
+                    except (MalformedResponse, RetryableResponse, requests.exceptions.ChunkedEncodingError) as exc:
+                        last_reason = str(exc) or type(exc).__name__
+            if attempt < self.policy.max_attempts:
+                self.sleep(delay if delay is not None else self.policy.backoff(attempt))
+        raise FetchError(f"{last_reason} (after {self.policy.max_attempts} attempts)", self.policy.max_attempts)
+
+    def on_client_error(self, response: requests.Response, attempt: int) -> Any:
+        raise FetchError(f"HTTP {response.status_code}: {_short(response.text)}", attempt, permanent=True)
+
+    def _count_connection_failure(self, reason: str) -> bool:
+        with self._lock:
+            self._connection_failures += 1
+            if self._connection_failures >= self.policy.breaker_threshold:
+                self._unreachable = reason
+                return True
+        return False
+
+
+def _never_connected(exc: Exception) -> bool:
+    """True when no connection was made (DNS, refused, no route), not when one broke mid-response."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # requests wraps urllib3's MaxRetryError
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)  # includes NameResolutionError
+
+
+def _short(value: object, limit: int = 160) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
