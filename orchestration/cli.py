@@ -26,6 +26,9 @@ DAGSTER_YAML = """\
 # The CLI and `papertrend ui` share this instance.
 telemetry:
   enabled: false
+concurrency:
+  pools:
+    default_limit: 1  # arxiv_api, hf_api: one step per service at a time, across runs
 event_log_storage:
   module: orchestration.storage
   class: CachedEngineSqliteEventLogStorage
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=_date, help="first day (default: earliest digest found)")
     run.add_argument("--end", type=_date, help="last day (default: latest digest found)")
     run.add_argument("--offline", action="store_true", help="send no network request (enrichment records what it could not fetch)")
+    run.add_argument("--refresh", action="store_true", help="fetch arXiv and Hugging Face data again even when cached")
     run.add_argument("--no-progress", action="store_true", help="no progress display")
 
     parse = commands.add_parser("parse", help="parse digest files without touching the warehouse")
@@ -86,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool = False) -> None:
+def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool = False, refresh: bool = False) -> None:
     """Turn options into the environment the code location reads, and prepare the Dagster instance."""
     if digests is not None:
         os.environ[settings.ENV_DIGESTS_DIR] = str(digests)
@@ -94,6 +98,8 @@ def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool 
         os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
     if offline:
         os.environ[settings.ENV_OFFLINE] = "1"
+    if refresh:
+        os.environ[settings.ENV_REFRESH] = "1"
     from warehouse import DataDir
 
     home = Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home)
@@ -111,7 +117,7 @@ def _quiet_dagster() -> None:
 
 
 def cmd_run(args) -> int:
-    _export_settings(args.digests, args.data_dir, args.offline)
+    _export_settings(args.digests, args.data_dir, args.offline, args.refresh)
     _quiet_dagster()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -147,7 +153,7 @@ def cmd_run(args) -> int:
         TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, disable=args.no_progress, transient=False,
     ) as bar:
-        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "publish")}
+        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "publish")}
         with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
             result = job.execute_in_process(
                 instance=instance,
@@ -215,6 +221,7 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     console.print(f"  days: {days}")
     console.print(f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined" + (" (see digest_quarantine)" if quarantined else ""))
     console.print(table)
+    _print_enrichment(console, data.analyst_db, start, end)
     db = os.path.relpath(data.analyst_db)
     papertrend, python = _command("papertrend"), _command("python")
     data_option = "" if data.root == Path("data").resolve() else f" --data-dir {os.path.relpath(data.root)}"
@@ -224,6 +231,37 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM stg_digest_entries LIMIT 5').pl())\"")
     console.print("[bold]See it in Dagster[/]")
     console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
+
+
+def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
+    import duckdb
+
+    in_range = "SELECT DISTINCT arxiv_id FROM stg_digest_entries WHERE digest_date BETWEEN $start AND $end"
+    digest_days = ("SELECT strftime(digest_date, '%Y-%m-%d') FROM digest_files "
+                   "WHERE status IN ('loaded', 'empty') AND digest_date BETWEEN $start AND $end")
+    sources = {
+        "arxiv": (f"arXiv metadata: {{}} of {{}} papers", f"SELECT count(*), count(p.arxiv_id) FROM ({in_range}) e LEFT JOIN dim_paper p USING (arxiv_id)",
+                  f"s.key IN ({in_range}) AND s.key NOT IN (SELECT arxiv_id FROM dim_paper)"),
+        "hf_daily": ("Hugging Face daily lists: {} of {} digest days",
+                     f"SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
+                     "ON s.source = 'hf_daily' AND s.key = d.key",
+                     f"s.key IN ({digest_days})"),
+    }
+    params = {"start": start, "end": end}
+    gaps = False
+    with duckdb.connect(str(db), read_only=True) as con:
+        for source, (label, totals, lacking_filter) in sources.items():
+            total, done = con.execute(totals, params).fetchone()
+            console.print(f"  {label.format(f'{done:,}', f'{total:,}')}")
+            lacking = con.execute(
+                "SELECT s.status, coalesce(s.reason, ''), count(*) FROM enrichment_status s WHERE s.source = $source "
+                f"AND s.status <> 'ok' AND {lacking_filter} GROUP BY ALL ORDER BY 3 DESC LIMIT 5", {**params, "source": source}
+            ).fetchall()
+            for status, reason, count in lacking:
+                console.print(f"    {count:,} {status}: {reason}", markup=False)
+            gaps = gaps or bool(lacking)
+    if gaps:
+        console.print("  (a later run asks again for everything pending or failed: see enrichment_status)")
 
 
 def _json_default(value):

@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from orchestration.enrich.assets import build_enrich_assets
 from orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
 from orchestration.ingest.sensors import build_digest_sensor
 from orchestration.partitions import daily_partitions
 from orchestration.publish.assets import build_publish_asset
-from orchestration.resources import config_from_env
+from orchestration.resources import config_from_env, enrichment_from_env
+from schemas import DIM_PAPER, ENRICHMENT_STATUS, STG_HF_DAILY_PAPERS
 
 JOB_NAME = "papertrend_job"
 
@@ -14,15 +16,17 @@ JOB_NAME = "papertrend_job"
 def build_definitions() -> dg.Definitions:
     partitions_def = daily_partitions()
     ingest = build_ingest_assets(partitions_def)
-    analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(t.name) for t in INGEST_TABLES])
+    enrich = build_enrich_assets(partitions_def)
+    published = [t.name for t in INGEST_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
+    analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(name) for name in published])
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
         partitions_def=partitions_def,
-        description="Everything, for a range of days: ingest, validate, publish. Range backfills run as one run.",
+        description="Everything, for a range of days: ingest, validate, enrich, publish. Range backfills run as one run.",
     )
     return dg.Definitions(
-        assets=[ingest, analyst_warehouse],
+        assets=[ingest, *enrich, analyst_warehouse],
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def)],
         schedules=[
@@ -34,7 +38,7 @@ def build_definitions() -> dg.Definitions:
                 description="Each morning, yesterday's digest (it is written the morning after its day).",
             )
         ],
-        resources={"papertrend": config_from_env()},
+        resources={"papertrend": config_from_env(), "enrichment": enrichment_from_env()},
         # One process per run: a step subprocess costs ~20 s and buys nothing for this pipeline.
         executor=dg.in_process_executor,
     )

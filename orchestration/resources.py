@@ -1,8 +1,11 @@
 import os
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration import settings
+from sources import arxiv, huggingface
+from sources.http import RetryPolicy, shared_limiter
 from transforms.discovery import discover_digests
 from warehouse import DataDir
 
@@ -30,4 +33,45 @@ def config_from_env() -> PapertrendConfig:
     return PapertrendConfig(
         digests_dir=_from_env(settings.ENV_DIGESTS_DIR, str(settings.digests_dir())),
         data_dir=_from_env(settings.ENV_DATA_DIR, str(settings.data_dir())),
+    )
+
+
+class EnrichmentConfig(dg.ConfigurableResource):
+    """How to reach arXiv and Hugging Face, how politely, and whether to at all."""
+
+    arxiv_url: str = arxiv.DEFAULT_URL
+    arxiv_min_interval_s: float = 3.0
+    hf_url: str = huggingface.DEFAULT_URL
+    hf_min_interval_s: float = 0.6
+    offline: bool = False
+    refresh: bool = False
+    arxiv_max_age_days: float = 90.0
+    http_timeout_s: float = 30.0
+    backoff_base_s: float = 3.0
+    max_attempts: int = 5
+
+    def _policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s, timeout_s=self.http_timeout_s)
+
+    def arxiv_client(self, state_dir: Path) -> arxiv.ArxivClient:
+        limiter = shared_limiter("arxiv", self.arxiv_min_interval_s, state_dir)
+        return arxiv.ArxivClient(self.arxiv_url, limiter, self._policy())
+
+    def hf_client(self, state_dir: Path) -> huggingface.HuggingFaceClient:
+        limiter = shared_limiter("huggingface", self.hf_min_interval_s, state_dir)
+        return huggingface.HuggingFaceClient(self.hf_url, limiter, self._policy())
+
+
+def enrichment_from_env() -> EnrichmentConfig:
+    return EnrichmentConfig(
+        arxiv_url=_from_env("ARXIV_API_URL", arxiv.DEFAULT_URL),
+        arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
+        hf_url=_from_env("HF_API_URL", huggingface.DEFAULT_URL),
+        hf_min_interval_s=settings.env_float("HF_MIN_INTERVAL_S", 0.6),
+        offline=settings.env_flag(settings.ENV_OFFLINE),
+        refresh=settings.env_flag(settings.ENV_REFRESH),
+        arxiv_max_age_days=settings.env_float("PAPERTREND_ARXIV_MAX_AGE_DAYS", 90.0),
+        http_timeout_s=settings.env_float("PAPERTREND_HTTP_TIMEOUT_S", 30.0),
+        backoff_base_s=settings.env_float("PAPERTREND_BACKOFF_BASE_S", 3.0),
+        max_attempts=int(settings.env_float("PAPERTREND_MAX_ATTEMPTS", 5)),
     )

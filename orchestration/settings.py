@@ -16,6 +16,19 @@ ENV_DIGESTS_DIR = "PAPERTREND_DIGESTS_DIR"
 ENV_DATA_DIR = "PAPERTREND_DATA_DIR"
 ENV_PARTITIONS_START = "PAPERTREND_PARTITIONS_START"
 ENV_OFFLINE = "PAPERTREND_OFFLINE"
+ENV_REFRESH = "PAPERTREND_REFRESH"
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
+
+
+def env_flag(name: str) -> bool:
+    return (os.environ.get(name) or "").lower() in ("1", "true", "yes")
 
 
 def digests_dir() -> Path:
@@ -34,5 +47,3 @@ def partitions_start() -> dt.date:
         raise ValueError(f"{ENV_PARTITIONS_START}={value!r} is not a date YYYY-MM-DD") from None
 
 
-def offline() -> bool:
-    return (os.environ.get(ENV_OFFLINE) or "").lower() in ("1", "true", "yes")

@@ -165,9 +165,11 @@ class ServiceClient:
                 last_reason = f"timed out after {self.policy.timeout_s:g} s"
                 body_ok = False
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                last_reason = f"connection failed: {_short(exc)}"
-                if _never_connected(exc) and self._count_connection_failure(last_reason):
-                    raise ServiceUnreachable(f"{self.service} unreachable: {last_reason}", attempt) from None
+                last_reason = f"connection failed: {_root_cause(exc)}"
+                if _never_connected(exc):
+                    if self._count_connection_failure(last_reason):
+                        raise ServiceUnreachable(f"{self.service} unreachable: {last_reason}", attempt) from None
+                    delay = min(1.0, self.policy.backoff_base_s)  # no connection at all: confirm quickly
                 body_ok = False
             if body_ok:
                 self._connection_failures = 0
@@ -204,6 +206,16 @@ def _never_connected(exc: Exception) -> bool:
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)  # requests wraps urllib3's MaxRetryError
     return isinstance(reason, urllib3.exceptions.NewConnectionError)  # includes NameResolutionError
+
+
+def _root_cause(exc: Exception) -> str:
+    """The innermost reason of a requests/urllib3 error, without the wrapper's repetition."""
+    reason = exc.args[0] if exc.args else exc
+    reason = getattr(reason, "reason", reason)
+    text = str(reason)
+    if isinstance(reason, urllib3.exceptions.NewConnectionError) and "): " in text:
+        text = text.split("): ", 1)[1]  # drop "HTTPSConnection(host=..., port=...)"
+    return _short(f"{type(reason).__name__}: {text}" if isinstance(reason, Exception) else text)
 
 
 def _short(value: object, limit: int = 160) -> str:

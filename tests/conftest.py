@@ -20,6 +20,8 @@ def _restore_environ():
     saved = dict(os.environ)
     for name in [n for n in os.environ if n.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_"))] + ["DAGSTER_HOME"]:
         os.environ.pop(name, None)
+    # Tests never reach the internet: enrichment is offline unless a test points it at the fake server.
+    os.environ["PAPERTREND_OFFLINE"] = "1"
     yield
     os.environ.clear()
     os.environ.update(saved)
@@ -41,8 +43,14 @@ def examples_copy(tmp_path) -> Path:
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """``papertrend ARGS`` in this process; the environment it exports is undone after, as a process exit would."""
     capsys.readouterr()
-    code = main([str(a) for a in args])
+    saved = dict(os.environ)
+    try:
+        code = main([str(a) for a in args])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -58,10 +58,10 @@ def synthetic_entries(day: dt.date, count: int) -> list[Entry]:
     base = day.toordinal() % 10000
     return [
         Entry(
-            arxiv_id=f"{day:%y%m}.{(base * 10 + i) % 100000:05d}",
+            arxiv_id=f"{day:%y%m}.{(base * 100 + i) % 100000:05d}",  # distinct for up to 100 a day
             title=f"Synthetic Paper {day.isoformat()} #{i + 1}",
             org=f"Synthetic Lab {i % 3}",
-            score=f"{60 - i * 1.25:.2f}",
+            score=f"{60 - i * 0.5:.2f}",
             tags="Frontier Lab" if i % 2 else "",
             upvotes=str(10 + i),
             stars=str(i * 3),

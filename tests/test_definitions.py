@@ -12,13 +12,15 @@ from orchestration.ingest.sensors import changed_dates, consecutive_ranges
 from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
-EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "analyst_warehouse"}
+EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status", "analyst_warehouse"}
 EXPECTED_CHECKS = {
     ("stg_digest_entries", "matches_contract"),
     ("stg_digest_entries", "nothing_quarantined"),
     ("digest_quarantine", "matches_contract"),
     ("digest_files", "matches_contract"),
     ("digest_files", "declared_count_matches"),
+    ("dim_paper", "papers_enriched"),
+    ("stg_hf_daily_papers", "matches_contract"),
 }
 
 
@@ -42,6 +44,8 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.partitions_def is not None and node.backfill_policy == dg.BackfillPolicy.single_run()
+    assert graph.get(dg.AssetKey("dim_paper")).pools == {"arxiv_api"}
+    assert graph.get(dg.AssetKey("stg_hf_daily_papers")).pools == {"hf_api"}
     stg = graph.get(dg.AssetKey("stg_digest_entries"))
     columns = [c.name for c in stg.metadata["dagster/column_schema"].columns]
     assert columns[:3] == ["digest_date", "rank", "is_golden"] and "source_sha256" in columns

@@ -18,7 +18,7 @@ from tests.synthetic import synthetic_entries, write_digest
 pytestmark = pytest.mark.slow
 
 DAYS = [dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(3)]
-ASSETS = ["stg_digest_entries", "digest_quarantine", "digest_files", "analyst_warehouse"]
+ASSETS = ["stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status", "analyst_warehouse"]
 
 LAUNCH = """
 mutation($params: LaunchBackfillParams!) {
@@ -51,6 +51,7 @@ def dagster_dev(tmp_path):
         PAPERTREND_DIGESTS_DIR=str(root),
         PAPERTREND_DATA_DIR=str(tmp_path / "data"),
         PAPERTREND_PARTITIONS_START="2026-02-01",
+        PAPERTREND_OFFLINE="1",  # enrichment records its gaps; nothing leaves the machine
     )
     port = free_port()
     log = open(tmp_path / "dagster-dev.log", "w")

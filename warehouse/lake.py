@@ -68,6 +68,11 @@ class Lake:
             return None
         return pl.read_parquet(path).with_columns(pl.lit(digest_date).alias("digest_date")).select(table.polars_schema.keys())
 
+    def read_table(self, table: TableContract) -> pl.DataFrame:
+        """An unpartitioned table, or an empty frame of its schema when never written."""
+        path = self.table_dir(table) / PARQUET_NAME
+        return table.conform(pl.read_parquet(path)) if path.exists() else table.empty()
+
     def partition_dates(self, table: TableContract) -> list[dt.date]:
         prefix = "digest_date="
         return sorted(

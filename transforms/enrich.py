@@ -1,0 +1,64 @@
+"""Pure bookkeeping of enrichment: what to fetch, and how results merge into the tables.
+
+The tables are the cache: a paper with a fresh ``dim_paper`` row, or one arXiv answered
+not_found / invalid for recently, is not asked again, so a second run of the same days sends no
+request. Everything else that lacks metadata (pending: offline or service unreachable; error:
+failed after retries) is asked again on the next run: that is how a later run fills the gaps.
+"""
+
+import datetime as dt
+
+import polars as pl
+
+from schemas import DIM_PAPER, ENRICHMENT_STATUS
+from sources.arxiv import ArxivResult
+
+SETTLED = ("ok", "not_found", "invalid")  # outcomes that hold until they are older than the max age
+
+
+def arxiv_ids_to_fetch(ids: list[str], dim_paper: pl.DataFrame, status: pl.DataFrame, now: dt.datetime,
+                       max_age: dt.timedelta, refresh: bool) -> list[str]:
+    """The ids among ``ids`` that need a request, in first-seen order."""
+    wanted = list(dict.fromkeys(ids))
+    if refresh:
+        return wanted
+    fresh = set(dim_paper.filter(pl.col("fetched_at") > now - max_age).get_column("arxiv_id").to_list())
+    settled = set(
+        status.filter(
+            (pl.col("source") == "arxiv") & pl.col("status").is_in(["not_found", "invalid"]) & (pl.col("last_attempt_at") > now - max_age)
+        ).get_column("key").to_list()
+    )
+    return [i for i in wanted if i not in fresh and i not in settled]
+
+
+def merge_dim_paper(existing: pl.DataFrame, records: dict[str, dict], fetched_at: dt.datetime) -> pl.DataFrame:
+    """Upsert fetched records (newest wins), keep every other paper as it was."""
+    if not records:
+        return DIM_PAPER.conform(existing)
+    new = pl.DataFrame([{**r, "fetched_at": fetched_at} for r in records.values()], schema=DIM_PAPER.polars_schema)
+    kept = existing.filter(~pl.col("arxiv_id").is_in(list(records)))
+    return DIM_PAPER.conform(pl.concat([kept, new]).sort("arxiv_id"))
+
+
+def arxiv_status_rows(result: ArxivResult, now: dt.datetime) -> list[dict]:
+    rows = [dict(key=i, status="ok", reason=None, attempts=1) for i in result.records]
+    rows += [dict(key=i, status="not_found", reason=f"no entry after {n} requests", attempts=n) for i, n in result.not_found.items()]
+    rows += [dict(key=i, status="invalid", reason=reason, attempts=1) for i, reason in result.invalid.items()]
+    rows += [dict(key=i, status="error", reason=reason, attempts=n) for i, (reason, n) in result.errors.items()]
+    rows += [dict(key=i, status="pending", reason=reason, attempts=0) for i, reason in result.unfetched.items()]
+    return [{"source": "arxiv", **row, "last_attempt_at": now} for row in rows]
+
+
+def merge_status(existing: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
+    """Replace the status of each (source, key) in ``rows``; attempts add up over runs."""
+    if not rows:
+        return ENRICHMENT_STATUS.conform(existing)
+    updates = pl.DataFrame(rows, schema=ENRICHMENT_STATUS.polars_schema)
+    previous = existing.select("source", "key", pl.col("attempts").alias("previous_attempts"))
+    updates = (
+        updates.join(previous, on=["source", "key"], how="left")
+        .with_columns((pl.col("attempts") + pl.col("previous_attempts").fill_null(0)).cast(pl.Int32).alias("attempts"))
+        .drop("previous_attempts")
+    )
+    kept = existing.join(updates.select("source", "key"), on=["source", "key"], how="anti")
+    return ENRICHMENT_STATUS.conform(pl.concat([kept, updates]).sort("source", "key"))
