@@ -148,3 +148,27 @@ def test_token_like_settings_appear_nowhere(capsys, tmp_path, digests, fake_apis
         assert secret not in out + err
         for path in files:
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_arxiv_refetched_only_on_refresh_or_past_max_age(capsys, tmp_path, fake_apis):
+    server, base = fake_apis
+    root = tmp_path / "digests"
+    write_digest(root, DAYS[0], synthetic_entries(DAYS[0], 3))
+    server.daily = daily_lists(root)
+    point_at(base)
+    data = tmp_path / "data"
+    args = ["run", "--digests", root, "--data-dir", data, "--no-progress"]
+    assert run_cli(capsys, *args)[0] == 0
+    [(first_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
+    server.reset_counts()
+    assert run_cli(capsys, *args)[0] == 0
+    assert sum(server.counts.values()) == 0
+    assert run_cli(capsys, *args, "--refresh")[0] == 0
+    assert server.counts["arxiv"] == 1 and server.counts["hf_daily"] == 1
+    [(second_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
+    assert second_fetch > first_fetch
+    server.reset_counts()
+    os.environ["PAPERTREND_ARXIV_MAX_AGE_DAYS"] = "0"  # every record is too old
+    assert run_cli(capsys, *args)[0] == 0
+    assert server.counts["arxiv"] == 1 and server.counts["hf_daily"] == 0  # daily lists are snapshots: kept
+    assert query(data / "warehouse.duckdb", "SELECT count(*) FROM dim_paper") == [(3,)]  # replaced, not duplicated
