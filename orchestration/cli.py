@@ -26,9 +26,6 @@ DAGSTER_YAML = """\
 # The CLI and `papertrend ui` share this instance.
 telemetry:
   enabled: false
-concurrency:
-  pools:
-    default_limit: 1  # arxiv_api, hf_api: one step per service at a time, across runs
 event_log_storage:
   module: orchestration.storage
   class: CachedEngineSqliteEventLogStorage
@@ -111,6 +108,24 @@ def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool 
     os.environ["DAGSTER_HOME"] = str(home)
 
 
+def _instance():
+    """The Dagster instance at DAGSTER_HOME, its databases created by one process at a time.
+
+    Two runs started together on a new data dir would otherwise both create the SQLite schemas and
+    collide (alembic's version stamp is unique).
+    """
+    import dagster as dg
+    from filelock import FileLock
+
+    home = Path(os.environ["DAGSTER_HOME"])
+    with FileLock(str(home / ".initialise.lock")):
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)
+        instance.schedule_storage.all_instigator_state()
+        instance.event_log_storage.get_asset_records()
+    return instance
+
+
 def _quiet_dagster() -> None:
     warnings.filterwarnings("ignore", module="dagster")
     warnings.filterwarnings("ignore", message=".*(beta|preview|deprecated).*")
@@ -146,7 +161,7 @@ def cmd_run(args) -> int:
     from orchestration.definitions import JOB_NAME, build_definitions
 
     job = build_definitions().resolve_job_def(JOB_NAME)
-    instance = dg.DagsterInstance.get()
+    instance = _instance()
     days = (end - start).days + 1
     started = time.monotonic()
     with Progress(

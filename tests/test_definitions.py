@@ -44,8 +44,7 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.partitions_def is not None and node.backfill_policy == dg.BackfillPolicy.single_run()
-    assert graph.get(dg.AssetKey("dim_paper")).pools == {"arxiv_api"}
-    assert graph.get(dg.AssetKey("stg_hf_daily_papers")).pools == {"hf_api"}
+    assert all(not graph.get(key).pools for key in graph.get_all_asset_keys())  # see enrich/assets.py
     stg = graph.get(dg.AssetKey("stg_digest_entries"))
     columns = [c.name for c in stg.metadata["dagster/column_schema"].columns]
     assert columns[:3] == ["digest_date", "rank", "is_golden"] and "source_sha256" in columns

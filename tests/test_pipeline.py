@@ -3,6 +3,7 @@
 import datetime as dt
 import subprocess
 import sys
+import json
 import textwrap
 
 import dagster as dg
@@ -145,3 +146,37 @@ def test_bundled_examples_run_by_default(capsys, tmp_path, monkeypatch):
     assert code == 0
     assert "2026-03-13 .. 2026-04-09 (28 days)" in out and "20 loaded, 0 empty, 8 missing" in out
     assert query(tmp_path / "data" / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(286,)]
+
+
+def test_unreadable_and_foreign_files_are_rejected_and_other_days_load(capsys, tmp_path):
+    root = tmp_path / "digests"
+    write_digest(root, D1, synthetic_entries(D1, 2))
+    (root / f"{D2}.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")  # not UTF-8
+    (root / f"{D3}.md").write_text("# Meeting notes\n\nNothing to see.\n", encoding="utf-8")  # not a digest
+    write_digest(root, D4, synthetic_entries(D4, 1))
+    data = tmp_path / "data"
+    assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
+    db = data / "warehouse.duckdb"
+    assert query(db, "SELECT digest_date, status, status_reason FROM digest_files ORDER BY 1") == [
+        (D1, "loaded", None),
+        (D2, "rejected", "not valid UTF-8: byte 0x89 at offset 0"),
+        (D3, "rejected", "not a digest: line 1 should be '# 每日论文汇总 - YYYY-MM-DD', found '# Meeting notes'"),
+        (D4, "loaded", None),
+    ]
+    assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(3,)]
+    assert query(db, "SELECT digest_date, source_path, source_line FROM digest_quarantine ORDER BY 1") == [
+        (D2, f"{D2}.md", 1), (D3, f"{D3}.md", 1)]
+
+
+def test_quotes_semicolons_and_markup_are_stored_verbatim(capsys, tmp_path):
+    hostile_title = "Synthetic '); DROP TABLE stg_digest_entries; -- \"quoted\" <script>alert(1)</script> ../../etc/passwd"
+    hostile_org = "Synthetic O'Brien Lab; DELETE FROM digest_files; --"
+    root = tmp_path / "digests"
+    write_digest(root, D1, [Entry(title=hostile_title, org=hostile_org)])
+    data = tmp_path / "data"
+    assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
+    db = data / "warehouse.duckdb"
+    assert query(db, "SELECT title_en, org_raw FROM stg_digest_entries") == [(hostile_title, hostile_org)]
+    assert query(db, "SELECT count(*) FROM digest_files") == [(1,)]
+    code, out, _ = run_cli(capsys, "sql", "SELECT org_raw FROM stg_digest_entries", "--data-dir", data, "--format", "json")
+    assert code == 0 and json.loads(out) == [{"org_raw": hostile_org}]

@@ -35,6 +35,13 @@ class DataDir:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    def remove_stale_temporaries(self) -> int:
+        """Delete what a killed writer left behind. Call only while holding the write lock."""
+        stale = [*self.root.glob(f".{ANALYST_DB_NAME}.*.building*"), *(self.root / "lake").rglob(".*.tmp")]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     @contextmanager
     def write_lock(self, timeout_s: float = 600):
         """Held while a run writes lake partitions or publishes: writers queue, readers never wait."""

@@ -43,7 +43,8 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
-        pool="arxiv_api",  # one step at a time per service, across runs (dagster.yaml sets the pool limit)
+        # No Dagster pool: a killed run keeps its pool slot until a daemon reclaims it, and the next
+        # run would wait on it forever. The clients' limiter is machine-wide and dies with its process.
         description="arXiv metadata for the papers of the selected days: batched, cached, rate-limited, retried.",
     )
     def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
@@ -94,7 +95,6 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
-        pool="hf_api",
         description="The Hugging Face daily list of each digest date (all pages), plus any digest paper missing from it.",
     )
     def hf_daily_papers(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):

@@ -31,6 +31,7 @@ def build_publish_asset(partitions_def: dg.PartitionsDefinition, upstream: list[
     def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
         data = papertrend.data
         with data.write_lock():
+            swept = data.remove_stale_temporaries()
             counts = publish(data.lake, data.analyst_db, TABLES.values())
         with duckdb.connect(str(data.analyst_db), read_only=True) as con:
             size = data.analyst_db.stat().st_size
@@ -41,6 +42,7 @@ def build_publish_asset(partitions_def: dg.PartitionsDefinition, upstream: list[
             metadata={
                 "path": dg.MetadataValue.path(str(data.analyst_db)),
                 "size_bytes": size,
+                "stale_temporaries_removed": swept,
                 "row_counts": dg.MetadataValue.md(_markdown_counts(counts)),
                 "views": dg.MetadataValue.json(views),
                 "query_with": dg.MetadataValue.md(f"```\nduckdb -readonly {data.analyst_db}\n```"),
