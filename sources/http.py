@@ -52,6 +52,14 @@ class RetryableResponse(Exception):
     """The body parsed but says "try again" (e.g. arXiv's spurious empty feed)."""
 
 
+class Throttled(Exception):
+    """The body says the rate limit is exhausted (GraphQL does so with HTTP 200): wait ``delay_s``."""
+
+    def __init__(self, reason: str, delay_s: float):
+        super().__init__(reason)
+        self.delay_s = delay_s
+
+
 class RateLimiter:
     """At most one request per ``interval_s`` for one service, across threads and processes."""
 
@@ -126,6 +134,7 @@ class ServiceClient:
     """One service's session, limiter, retry policy and breaker. Subclasses add endpoints."""
 
     service = "http"
+    one_request_at_a_time = False  # True where the service forbids concurrent requests (GitHub, per token)
 
     def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None,
                  session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep):
@@ -140,6 +149,7 @@ class ServiceClient:
         self._unreachable: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._in_flight = threading.Lock()
 
     @property
     def last_call_attempts(self) -> int:
@@ -159,7 +169,7 @@ class ServiceClient:
                 self.requests_sent += 1
             delay = None
             try:
-                response = self.session.request(method, url, timeout=self.policy.timeout_s, **kwargs)
+                response = self._send(method, url, **kwargs)
                 body_ok = True
             except requests.Timeout:
                 last_reason = f"timed out after {self.policy.timeout_s:g} s"
@@ -173,7 +183,11 @@ class ServiceClient:
                 body_ok = False
             if body_ok:
                 self._connection_failures = 0
-                if response.status_code in RETRY_STATUSES:
+                throttle = self.throttle_delay(response)
+                if throttle is not None:
+                    last_reason = f"HTTP {response.status_code}: rate limited"
+                    delay = throttle
+                elif response.status_code in RETRY_STATUSES:
                     last_reason = f"HTTP {response.status_code}"
                     delay = retry_after_seconds(response)
                 elif response.status_code >= 400:
@@ -181,11 +195,23 @@ class ServiceClient:
                 else:
                     try:
                         return parse(response)
+                    except Throttled as exc:
+                        last_reason, delay = str(exc), exc.delay_s
                     except (MalformedResponse, RetryableResponse, requests.exceptions.ChunkedEncodingError) as exc:
                         last_reason = str(exc) or type(exc).__name__
             if attempt < self.policy.max_attempts:
                 self.sleep(delay if delay is not None else self.policy.backoff(attempt))
         raise FetchError(f"{last_reason} (after {self.policy.max_attempts} attempts)", self.policy.max_attempts)
+
+    def throttle_delay(self, response: requests.Response) -> float | None:
+        """Seconds to wait when ``response`` says the rate limit is exhausted; None otherwise."""
+        return None
+
+    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        if not self.one_request_at_a_time:
+            return self.session.request(method, url, timeout=self.policy.timeout_s, **kwargs)
+        with self._in_flight:
+            return self.session.request(method, url, timeout=self.policy.timeout_s, **kwargs)
 
     def on_client_error(self, response: requests.Response, attempt: int) -> Any:
         raise FetchError(f"HTTP {response.status_code}: {_short(response.text)}", attempt, permanent=True)

@@ -18,6 +18,7 @@ requests (``fault_rate``). Fault kinds:
 
 import datetime as dt
 import json
+import math
 import random
 import re
 import socket
@@ -104,6 +105,9 @@ class FakeApis:
         self.faults_injected: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.github = FakeGitHub()
+        self.in_flight: Counter[str] = Counter()
+        self.max_in_flight: Counter[str] = Counter()
 
     # --- control -------------------------------------------------------------------------------
     def inject(self, endpoint: str, *faults: str) -> None:
@@ -163,9 +167,13 @@ class FakeApis:
     def _handle(self, request: BaseHTTPRequestHandler, method: str) -> None:
         url = urlparse(request.path)
         params = parse_qs(url.query)
+        raw = ""
         if method == "POST":
-            length = int(request.headers.get("Content-Length") or 0)
-            params.update(parse_qs(request.rfile.read(length).decode()))
+            raw = request.rfile.read(int(request.headers.get("Content-Length") or 0)).decode()
+            if url.path != "/graphql":
+                params.update(parse_qs(raw))
+        if url.path == "/graphql" or url.path.startswith(("/repos/", "/repositories/")):
+            return self._github(request, method, url, params, json.loads(raw) if raw else None)
         if url.path == "/api/query":
             endpoint = "arxiv"
         elif url.path == "/api/daily_papers":
@@ -182,6 +190,28 @@ class FakeApis:
         if endpoint == "hf_daily":
             return self._hf_daily(request, params, fault)
         return self._hf_paper(request, url.path.removeprefix("/api/papers/"), fault)
+
+    def _github(self, request, method: str, url, params: dict, body: dict | None) -> None:
+        endpoint = "gh_graphql" if url.path == "/graphql" else "gh_history" if url.path.endswith("/stargazers/history") else "gh_repo"
+        with self._lock:
+            self.in_flight[endpoint[:2]] += 1
+            self.max_in_flight[endpoint[:2]] = max(self.max_in_flight[endpoint[:2]], self.in_flight[endpoint[:2]])
+        try:
+            fault = self._next_fault(endpoint)
+            if fault and self._apply_fault(request, endpoint, fault):
+                return
+            status, headers, payload = self.github.answer(method, url, params, body, request.headers, fault)
+            if status == 304:
+                request.send_response(304)
+                for key, value in headers.items():
+                    request.send_header(key, value)
+                request.send_header("Content-Length", "0")
+                request.end_headers()
+                return
+            self._send(request, status, "application/json", json.dumps(payload), headers)
+        finally:
+            with self._lock:
+                self.in_flight[endpoint[:2]] -= 1
 
     def _apply_fault(self, request, endpoint: str, fault: str) -> bool:
         """Act out a fault; True when the request has been fully answered (or dropped)."""
@@ -265,3 +295,154 @@ class FakeApis:
         item = self._hf_item({"arxiv_id": arxiv_id})
         paper = {**item["paper"], "organization": item.get("organization")} if item.get("organization") else item["paper"]
         self._send(request, 200, "application/json", json.dumps(paper), truncate=fault == "truncate")
+
+
+class FakeGitHub:
+    """SYNTHETIC GitHub: repositories with deterministic daily stars since creation.
+
+    ``add(full_name, created, ...)`` registers a repository; ``rename(old, new)`` makes the old name
+    answer 301; ``forbidden`` names answer a permission 403; ``remaining`` and ``reset_in_s`` model
+    the primary rate limit (remaining None = unlimited).
+    """
+
+    def __init__(self):
+        self.repos: dict[str, dict] = {}
+        self.renamed: dict[str, str] = {}
+        self.forbidden: set[str] = set()
+        self.remaining: int | None = None
+        self.reset_in_s = 2.0
+        self._reset_at: float | None = None
+        self.secondary_limit_once = False
+        self.graphql_limited_once = False
+        self.authorization: list[str | None] = []
+        self.today = dt.datetime.now(dt.timezone.utc).date()
+
+    def add(self, full_name: str, created: dt.date, language: str = "Python", license: str | None = "MIT") -> None:
+        repo_id = 1000 + len(self.repos)
+        self.repos[full_name] = {"id": repo_id, "full_name": full_name, "created": created, "language": language,
+                                 "license": license, "extra": Counter()}
+
+    def rename(self, old: str, new: str) -> None:
+        self.repos[new] = {**self.repos.pop(old), "full_name": new}
+        self.renamed[old] = new
+
+    def add_star(self, full_name: str, day: dt.date | None = None) -> None:
+        self.repos[full_name]["extra"][day or self.today] += 1
+
+    def daily(self, repo: dict, day: dt.date) -> int:
+        if day < repo["created"] or day > self.today:
+            return 0
+        seed = int(hashlib_sha(f"{repo['id']}:{day}"), 16)
+        return (seed % 5) + repo["extra"][day]
+
+    def total(self, repo: dict) -> int:
+        days = (self.today - repo["created"]).days + 1
+        return sum(self.daily(repo, repo["created"] + dt.timedelta(days=i)) for i in range(days))
+
+    def weeks(self, repo: dict) -> list[dict]:
+        """Newest first; Sunday-labelled weeks; future days zero-filled, like the real endpoint."""
+        first = repo["created"] - dt.timedelta(days=(repo["created"].weekday() + 1) % 7)
+        sunday = self.today - dt.timedelta(days=(self.today.weekday() + 1) % 7)
+        rows = []
+        while sunday >= first:
+            days = [self.daily(repo, sunday + dt.timedelta(days=i)) for i in range(7)]
+            label = int(dt.datetime(sunday.year, sunday.month, sunday.day, tzinfo=dt.timezone.utc).timestamp())
+            rows.append({"week": label, "total": sum(days), "days": days})
+            sunday -= dt.timedelta(days=7)
+        return rows
+
+    def _resolve(self, full_name: str) -> dict | None:
+        return self.repos.get(self.renamed.get(full_name, full_name))
+
+    def _rest_json(self, repo: dict) -> dict:
+        return {"id": repo["id"], "full_name": repo["full_name"], "created_at": f"{repo['created']}T08:00:00Z",
+                "language": repo["language"], "license": {"spdx_id": repo["license"]} if repo["license"] else None,
+                "stargazers_count": self.total(repo), "description": "SYNTHETIC repository"}
+
+    def _limit_headers(self) -> dict:
+        if self.remaining is None:
+            return {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", "x-ratelimit-reset": str(int(time.time()) + 3600)}
+        return {"x-ratelimit-limit": "60", "x-ratelimit-remaining": str(self.remaining),
+                "x-ratelimit-reset": str(int(self._reset_at or time.time() + self.reset_in_s))}
+
+    def answer(self, method, url, params, body, headers, fault) -> tuple[int, dict, object]:
+        self.authorization.append(headers.get("Authorization"))
+        if self.remaining is not None:
+            now = time.time()
+            if self._reset_at is not None and now >= self._reset_at:
+                self.remaining, self._reset_at = 60, None
+            if self.remaining <= 0:
+                self._reset_at = self._reset_at or math.ceil(now + self.reset_in_s)
+                return 403, {**self._limit_headers(), "x-ratelimit-remaining": "0"}, {"message": "API rate limit exceeded for 127.0.0.1."}
+            self.remaining -= 1
+            if self.remaining == 0:
+                self._reset_at = math.ceil(now + self.reset_in_s)  # GitHub resets on whole epoch seconds
+        if self.secondary_limit_once:
+            self.secondary_limit_once = False
+            return 403, {}, {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}
+        if url.path == "/graphql":
+            return self._graphql(body)
+        match = re.match(r"^/repositories/(\d+)$", url.path)
+        if match:
+            repo = next((r for r in self.repos.values() if r["id"] == int(match.group(1))), None)
+            return (200, self._limit_headers(), self._rest_json(repo)) if repo else (404, {}, {"message": "Not Found"})
+        match = re.match(r"^/repos/([^/]+/[^/]+)(/stargazers/history)?$", url.path)
+        if not match:
+            return 404, {}, {"message": "Not Found"}
+        full_name, history = match.group(1), match.group(2)
+        if full_name in self.forbidden:
+            return 403, self._limit_headers(), {"message": "Resource not accessible by personal access token"}
+        if full_name in self.renamed and not history:
+            repo = self.repos[self.renamed[full_name]]
+            return 301, {"Location": f"http://{headers.get('Host')}/repositories/{repo['id']}"}, {"message": "Moved Permanently"}
+        repo = self._resolve(full_name)
+        if repo is None:
+            return 404, self._limit_headers(), {"message": "Not Found"}
+        if not history:
+            return 200, self._limit_headers(), self._rest_json(repo)
+        weeks = self.weeks(repo)
+        per_page = min(30, int(params.get("per_page", ["30"])[0]))
+        page = int(params.get("page", ["1"])[0])
+        pages = max(1, -(-len(weeks) // per_page))
+        rows = weeks[(page - 1) * per_page : page * per_page]
+        etag = '"' + hashlib_sha(json.dumps(rows))[:20] + '"'
+        if page == 1 and headers.get("If-None-Match") == etag:
+            return 304, {"ETag": etag, **{k: v for k, v in self._limit_headers().items() if k != "x-ratelimit-remaining"}}, None
+        base = f"http://{headers.get('Host')}/repos/{full_name}/stargazers/history?per_page={per_page}"
+        links = []
+        if page < pages:
+            links.append(f'<{base}&page={page + 1}>; rel="next"')
+            links.append(f'<{base}&page={pages}>; rel="last"')
+        result_headers = {**self._limit_headers(), "ETag": etag}
+        if links:
+            result_headers["Link"] = ", ".join(links)
+        return 200, result_headers, rows
+
+    def _graphql(self, body) -> tuple[int, dict, object]:
+        if self.graphql_limited_once:
+            self.graphql_limited_once = False
+            reset = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.reset_in_s)
+            return 200, {"x-ratelimit-remaining": "0"}, {"data": {"rateLimit": {"cost": 1, "remaining": 0, "resetAt": reset.strftime("%Y-%m-%dT%H:%M:%SZ")}},
+                                                         "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
+        variables = body.get("variables") or {}
+        data, errors = {}, []
+        for alias in re.findall(r"\b(r\d+):\s*repository", body.get("query", "")):
+            i = alias[1:]
+            full_name = f"{variables.get('o' + i)}/{variables.get('n' + i)}"
+            repo = self._resolve(full_name)
+            if repo is None:
+                data[alias] = None
+                errors.append({"type": "NOT_FOUND", "path": [alias], "message": f"Could not resolve to a Repository with the name '{full_name}'."})
+            else:
+                data[alias] = {"databaseId": repo["id"], "nameWithOwner": repo["full_name"], "stargazerCount": self.total(repo)}
+        data["rateLimit"] = {"cost": 1, "remaining": 4999, "resetAt": "2099-01-01T00:00:00Z"}
+        answer = {"data": data}
+        if errors:
+            answer["errors"] = errors
+        return 200, self._limit_headers(), answer
+
+
+def hashlib_sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
