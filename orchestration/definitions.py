@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.enrich.assets import build_enrich_assets
+from orchestration.enrich.github_assets import GITHUB_TABLES, build_github_assets
 from orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
 from orchestration.ingest.sensors import build_digest_sensor
 from orchestration.partitions import daily_partitions
@@ -16,8 +17,8 @@ JOB_NAME = "papertrend_job"
 def build_definitions() -> dg.Definitions:
     partitions_def = daily_partitions()
     ingest = build_ingest_assets(partitions_def)
-    enrich = build_enrich_assets(partitions_def)
-    published = [t.name for t in INGEST_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
+    enrich = build_enrich_assets(partitions_def) + build_github_assets(partitions_def)
+    published = [t.name for t in INGEST_TABLES + GITHUB_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
     analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(name) for name in published])
     job = dg.define_asset_job(
         JOB_NAME,

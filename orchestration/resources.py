@@ -4,7 +4,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration import settings
-from sources import arxiv, huggingface
+from sources import arxiv, github, huggingface
 from sources.http import RetryPolicy, shared_limiter
 from transforms.discovery import discover_digests
 from warehouse import DataDir
@@ -43,6 +43,8 @@ class EnrichmentConfig(dg.ConfigurableResource):
     arxiv_min_interval_s: float = 3.0
     hf_url: str = huggingface.DEFAULT_URL
     hf_min_interval_s: float = 0.6
+    github_url: str = github.DEFAULT_URL
+    github_min_interval_s: float = 0.0
     offline: bool = False
     refresh: bool = False
     arxiv_max_age_days: float = 90.0
@@ -57,6 +59,11 @@ class EnrichmentConfig(dg.ConfigurableResource):
         limiter = shared_limiter("arxiv", self.arxiv_min_interval_s, state_dir)
         return arxiv.ArxivClient(self.arxiv_url, limiter, self._policy())
 
+    def github_client(self, state_dir: Path) -> github.GitHubClient:
+        # The token is read here and only here: it is no resource field, so Dagster never records it.
+        limiter = shared_limiter("github", self.github_min_interval_s, state_dir)
+        return github.GitHubClient(self.github_url, limiter, self._policy(), token=os.environ.get("GITHUB_TOKEN") or None)
+
     def hf_client(self, state_dir: Path) -> huggingface.HuggingFaceClient:
         limiter = shared_limiter("huggingface", self.hf_min_interval_s, state_dir)
         return huggingface.HuggingFaceClient(self.hf_url, limiter, self._policy())
@@ -68,6 +75,8 @@ def enrichment_from_env() -> EnrichmentConfig:
         arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
         hf_url=_from_env("HF_API_URL", huggingface.DEFAULT_URL),
         hf_min_interval_s=settings.env_float("HF_MIN_INTERVAL_S", 0.6),
+        github_url=_from_env("GITHUB_API_URL", github.DEFAULT_URL),
+        github_min_interval_s=settings.env_float("GITHUB_MIN_INTERVAL_S", 0.0),
         offline=settings.env_flag(settings.ENV_OFFLINE),
         refresh=settings.env_flag(settings.ENV_REFRESH),
         arxiv_max_age_days=settings.env_float("PAPERTREND_ARXIV_MAX_AGE_DAYS", 90.0),

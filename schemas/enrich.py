@@ -10,8 +10,8 @@ from schemas.contract import TableContract
 from schemas.ingest import ARXIV_ID_PATTERN
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
-ENRICHMENT_SOURCES = ("arxiv", "hf_daily")
-ENRICHMENT_STATUSES = ("ok", "not_found", "invalid", "error", "pending")
+ENRICHMENT_SOURCES = ("arxiv", "hf_daily", "github_repo", "github_history", "github_stargazers")
+ENRICHMENT_STATUSES = ("ok", "not_found", "invalid", "error", "pending", "restricted")
 
 
 class DimPaper(pa.DataFrameModel):
@@ -56,9 +56,9 @@ class StgHfDailyPapers(pa.DataFrameModel):
 
 
 class EnrichmentStatus(pa.DataFrameModel):
-    source: str = pa.Field(isin=list(ENRICHMENT_SOURCES), description="arxiv (key: arXiv id) or hf_daily (key: digest date).")
+    source: str = pa.Field(isin=list(ENRICHMENT_SOURCES), description="arxiv (key: arXiv id), hf_daily (key: digest date), github_repo (key: owner/name as linked), github_history and github_stargazers (key: repository id).")
     key: str = pa.Field(description="What was (to be) fetched: an arXiv id or a date.")
-    status: str = pa.Field(isin=list(ENRICHMENT_STATUSES), description="ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked again next run) | pending (not asked: offline or service unreachable).")
+    status: str = pa.Field(isin=list(ENRICHMENT_STATUSES), description="ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked again next run) | pending (not asked: offline or service unreachable) | restricted (the token may not list it; recorded once, not retried).")
     reason: Optional[str] = pa.Field(nullable=True, description="Why it is not ok: the error, the HTTP status, 'offline', …")
     attempts: pl.Int32 = pa.Field(ge=0, description="Requests that included this key, over all runs.")
     last_attempt_at: UTC = pa.Field(description="When this status was recorded (UTC).")

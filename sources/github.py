@@ -28,6 +28,7 @@ from sources.http import FetchError, MalformedResponse, RateLimiter, RetryPolicy
 DEFAULT_URL = "https://api.github.com"
 GRAPHQL_BATCH = 100
 HISTORY_PAGE = 30
+MAX_STARGAZER_PAGES = 400  # GitHub serves pages 1-400 only (40,000 stars); past that 422 or []
 LINK_RE = re.compile(r'<(?P<url>[^>]+)>;\s*rel="(?P<rel>[^"]+)"')
 _NOT_FOUND = object()
 COUNTS_FIELDS = "databaseId nameWithOwner stargazerCount"
@@ -200,3 +201,39 @@ class GitHubClient(ServiceClient):
             following = parse_links(response.headers.get("Link")).get("next") if full_walk else None
             url = urljoin(response.url, following) if following else None
         return history
+
+    def stargazers(self, full_name: str, max_pages: int = MAX_STARGAZER_PAGES) -> list[dt.datetime] | None:
+        """``starred_at`` of every stargazer, oldest first: only for repositories the token administers.
+
+        None when GitHub will not list them (403 or 404 since 2026-06-30 for everyone else's
+        repositories): the caller records that once and does not ask again.
+        """
+        def parse(response: requests.Response):
+            body = _json(response)
+            if not isinstance(body, list):
+                raise MalformedResponse("stargazers page is not a list")
+            return response, [dt.datetime.fromisoformat(r["starred_at"].replace("Z", "+00:00")) for r in body if isinstance(r, dict) and r.get("starred_at")]
+
+        times: list[dt.datetime] = []
+        url = f"{self.base_url}/repos/{full_name}/stargazers?per_page=100"
+        headers = {"Accept": "application/vnd.github.star+json"}
+        for page in range(max_pages):
+            try:
+                answer = self.call("GET", url, parse, headers=headers)
+            except FetchError as exc:
+                if exc.permanent and exc.reason.startswith("permission denied"):
+                    return None
+                if exc.permanent and exc.reason.startswith("HTTP 422"):
+                    break  # past the pagination limit: the end of reachable data
+                raise
+            if answer is _NOT_FOUND:
+                return None
+            response, page_times = answer
+            if not page_times:
+                break
+            times += page_times
+            following = parse_links(response.headers.get("Link")).get("next")
+            if not following:
+                break
+            url = urljoin(response.url, following)
+        return times

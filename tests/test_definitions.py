@@ -12,7 +12,8 @@ from orchestration.ingest.sensors import changed_dates, consecutive_ranges
 from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
-EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status", "analyst_warehouse"}
+EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
+                   "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse"}
 EXPECTED_CHECKS = {
     ("stg_digest_entries", "matches_contract"),
     ("stg_digest_entries", "nothing_quarantined"),
@@ -21,6 +22,7 @@ EXPECTED_CHECKS = {
     ("digest_files", "declared_count_matches"),
     ("dim_paper", "papers_enriched"),
     ("stg_hf_daily_papers", "matches_contract"),
+    ("fct_repo_stars_daily", "digest_vs_history"),
 }
 
 

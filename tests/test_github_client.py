@@ -134,3 +134,15 @@ def test_link_header_parsing():
     links = parse_links('<https://x/h?page=2>; rel="next", <https://x/h?page=9>; rel="last"')
     assert links == {"next": "https://x/h?page=2", "last": "https://x/h?page=9"}
     assert parse_links(None) == {}
+
+
+def test_stargazers_walk_only_where_the_token_may_list(fake_apis):
+    server, base = fake_apis
+    today = server.github.today
+    server.github.add("me/own-repo", today - dt.timedelta(days=60))
+    server.github.add("someone/else", today - dt.timedelta(days=60))
+    server.github.admin = {"me/own-repo"}
+    github = client(base)
+    times = github.stargazers("me/own-repo")
+    assert len(times) == server.github.total(server.github.repos["me/own-repo"]) and times == sorted(times)
+    assert github.stargazers("someone/else") is None  # restricted: the caller records it once

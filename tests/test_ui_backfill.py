@@ -18,7 +18,8 @@ from tests.synthetic import synthetic_entries, write_digest
 pytestmark = pytest.mark.slow
 
 DAYS = [dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(3)]
-ASSETS = ["stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status", "analyst_warehouse"]
+ASSETS = ["stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
+          "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse"]
 
 LAUNCH = """
 mutation($params: LaunchBackfillParams!) {

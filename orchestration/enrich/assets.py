@@ -149,7 +149,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
 
     @dg.multi_asset(
         name="enrichment_status_report",
-        specs=[asset_spec(ENRICHMENT_STATUS, GROUP, {"python", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name])],
+        specs=[asset_spec(ENRICHMENT_STATUS, GROUP, {"python", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, "fct_repo_stars_daily"])],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         description="The status table both enrichment steps maintain, validated, with what is still missing and why.",

@@ -309,6 +309,7 @@ class FakeGitHub:
         self.repos: dict[str, dict] = {}
         self.renamed: dict[str, str] = {}
         self.forbidden: set[str] = set()
+        self.admin: set[str] = set()  # repositories whose stargazers the token may list
         self.remaining: int | None = None
         self.reset_in_s = 2.0
         self._reset_at: float | None = None
@@ -386,6 +387,9 @@ class FakeGitHub:
         if match:
             repo = next((r for r in self.repos.values() if r["id"] == int(match.group(1))), None)
             return (200, self._limit_headers(), self._rest_json(repo)) if repo else (404, {}, {"message": "Not Found"})
+        match = re.match(r"^/repos/([^/]+/[^/]+)/stargazers$", url.path)
+        if match:
+            return self._stargazers(match.group(1), params, headers)
         match = re.match(r"^/repos/([^/]+/[^/]+)(/stargazers/history)?$", url.path)
         if not match:
             return 404, {}, {"message": "Not Found"}
@@ -417,6 +421,25 @@ class FakeGitHub:
         if links:
             result_headers["Link"] = ", ".join(links)
         return 200, result_headers, rows
+
+    def _stargazers(self, full_name: str, params: dict, headers) -> tuple[int, dict, object]:
+        repo = self._resolve(full_name)
+        if repo is None or full_name not in self.admin:
+            return 404, self._limit_headers(), {"message": "Not Found"}  # the 2026 restriction, as observed
+        stars = []
+        for i in range((self.today - repo["created"]).days + 1):
+            day = repo["created"] + dt.timedelta(days=i)
+            for n in range(self.daily(repo, day)):
+                stars.append({"starred_at": f"{day}T12:{n:02d}:00Z", "user": {"login": f"synthetic-user-{len(stars)}"}})
+        per_page, page = int(params.get("per_page", ["30"])[0]), int(params.get("page", ["1"])[0])
+        if page > 400:
+            return 422, {}, {"message": "In order to keep the API fast for everyone, pagination is limited for this resource."}
+        pages = max(1, -(-len(stars) // per_page))
+        result_headers = self._limit_headers()
+        if page < pages:
+            base = f"http://{headers.get('Host')}/repos/{full_name}/stargazers?per_page={per_page}"
+            result_headers["Link"] = f'<{base}&page={page + 1}>; rel="next", <{base}&page={pages}>; rel="last"'
+        return 200, result_headers, stars[(page - 1) * per_page : page * per_page]
 
     def _graphql(self, body) -> tuple[int, dict, object]:
         if self.graphql_limited_once:
