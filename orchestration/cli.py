@@ -275,7 +275,19 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
             for status, reason, count in lacking:
                 console.print(f"    {count:,} {status}: {reason}", markup=False)
             gaps = gaps or bool(lacking)
-    if gaps:
+        repos, histories = con.execute(
+            "SELECT count(DISTINCT b.repo_id), count(DISTINCT s.repo_id) FROM bridge_paper_repo b "
+            "LEFT JOIN repo_history_sync s USING (repo_id) WHERE b.arxiv_id IN (" + in_range + ")", params
+        ).fetchone()
+        github_gaps = con.execute(
+            "SELECT status, coalesce(reason, ''), count(*) FROM enrichment_status WHERE source LIKE 'github%' "
+            "AND status IN ('pending', 'error') GROUP BY ALL ORDER BY 3 DESC LIMIT 3"
+        ).fetchall()
+    note = "" if repos else " (repositories are found through Hugging Face and arXiv data)"
+    console.print(f"  GitHub: {repos:,} repositories linked, {histories:,} star histories{note}")
+    for status, reason, count in github_gaps:
+        console.print(f"    {count:,} {status}: {reason}", markup=False)
+    if gaps or github_gaps:
         console.print("  (a later run asks again for everything pending or failed: see enrichment_status)")
 
 

@@ -43,6 +43,7 @@ class EnrichmentConfig(dg.ConfigurableResource):
     arxiv_min_interval_s: float = 3.0
     hf_url: str = huggingface.DEFAULT_URL
     hf_min_interval_s: float = 0.6
+    github_enabled: bool = True
     github_url: str = github.DEFAULT_URL
     github_min_interval_s: float = 0.0
     offline: bool = False
@@ -75,6 +76,7 @@ def enrichment_from_env() -> EnrichmentConfig:
         arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
         hf_url=_from_env("HF_API_URL", huggingface.DEFAULT_URL),
         hf_min_interval_s=settings.env_float("HF_MIN_INTERVAL_S", 0.6),
+        github_enabled=(os.environ.get("PAPERTREND_GITHUB") or "on").lower() not in ("0", "off", "false", "no"),
         github_url=_from_env("GITHUB_API_URL", github.DEFAULT_URL),
         github_min_interval_s=settings.env_float("GITHUB_MIN_INTERVAL_S", 0.0),
         offline=settings.env_flag(settings.ENV_OFFLINE),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import requests
 from urllib.parse import urljoin
 
-from sources.http import FetchError, MalformedResponse, RateLimiter, RetryPolicy, ServiceClient, Throttled
+from sources.http import FetchError, MalformedResponse, RateLimiter, RetryPolicy, ServiceClient, ServiceUnreachable, Throttled
 
 DEFAULT_URL = "https://api.github.com"
 GRAPHQL_BATCH = 100
@@ -61,7 +61,7 @@ class GitHubClient(ServiceClient):
     one_request_at_a_time = True
 
     def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None, token: str | None = None,
-                 secondary_wait_s: float = 60.0, max_wait_s: float = 3600.0, **kwargs):
+                 secondary_wait_s: float = 60.0, max_wait_s: float = 120.0, **kwargs):
         super().__init__(base_url, limiter, policy, **kwargs)
         self.session.headers.update({"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"})
         if token:
@@ -72,7 +72,14 @@ class GitHubClient(ServiceClient):
 
     # --- limits ----------------------------------------------------------------------------------
     def _until_reset(self, reset_epoch: float) -> float:
-        return min(self.max_wait_s, max(0.0, reset_epoch - time.time()) + 0.5)
+        """Seconds to the reset; a reset further away than ``max_wait_s`` ends the run's GitHub work:
+        what is left is recorded pending (a run never blocks for an hour on an anonymous limit)."""
+        wait = max(0.0, reset_epoch - time.time()) + 0.5
+        if wait > self.max_wait_s:
+            until = dt.datetime.fromtimestamp(reset_epoch, dt.timezone.utc).strftime("%H:%M UTC")
+            hint = "" if self.authenticated else "; set GITHUB_TOKEN for 5,000 requests an hour"
+            raise ServiceUnreachable(f"GitHub rate limit exhausted until {until}{hint}")
+        return wait
 
     def throttle_delay(self, response: requests.Response) -> float | None:
         if response.status_code not in (403, 429):

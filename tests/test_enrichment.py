@@ -15,9 +15,11 @@ from transforms.digest_parser import parse_digest
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(5)]
 
 
-def point_at(base: str, interval: float = 0.0) -> None:
+def point_at(base: str, interval: float = 0.0, github: bool = False) -> None:
+    """Every service at the fake server; GitHub enrichment only where the test is about it."""
     os.environ.update(
-        ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base,
+        PAPERTREND_GITHUB="on" if github else "off",
+        ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base, GITHUB_API_URL=base,
         ARXIV_MIN_INTERVAL_S=str(interval), HF_MIN_INTERVAL_S=str(interval),
         PAPERTREND_BACKOFF_BASE_S="0.01", PAPERTREND_HTTP_TIMEOUT_S="2", PAPERTREND_OFFLINE="0",
     )
@@ -137,11 +139,13 @@ def test_token_like_settings_appear_nowhere(capsys, tmp_path, digests, fake_apis
     server, base = fake_apis
     server.daily = daily_lists(digests)
     point_at(base)
+    point_at(base, github=True)
     secrets = {"GITHUB_TOKEN": "ghp_SYNTHETICtoken0123456789abcdefABCDEF", "HF_TOKEN": "hf_SYNTHETICtoken0123456789abcdef"}
     os.environ.update(secrets)
     data = tmp_path / "data"
     code, out, err = run_cli(capsys, "run", "--digests", digests, "--data-dir", data)
     assert code == 0
+    assert f"Bearer {secrets['GITHUB_TOKEN']}" in server.github.authorization  # the token was really used
     files = [p for p in data.rglob("*") if p.is_file()]
     assert any(p.suffix == ".parquet" for p in files) and any(p.name.endswith(".db") for p in files)
     for secret in secrets.values():

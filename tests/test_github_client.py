@@ -8,7 +8,7 @@ import time
 import pytest
 
 from sources.github import GitHubClient, parse_links
-from sources.http import FetchError, RateLimiter, RetryPolicy
+from sources.http import FetchError, RateLimiter, RetryPolicy, ServiceUnreachable
 
 TOKEN = "ghp_SYNTHETICtokenForTests0123456789"
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, timeout_s=2.0)
@@ -146,3 +146,13 @@ def test_stargazers_walk_only_where_the_token_may_list(fake_apis):
     times = github.stargazers("me/own-repo")
     assert len(times) == server.github.total(server.github.repos["me/own-repo"]) and times == sorted(times)
     assert github.stargazers("someone/else") is None  # restricted: the caller records it once
+
+
+def test_a_distant_reset_stops_instead_of_blocking_the_run(fake_apis):
+    server, base = fake_apis
+    server.github.add("synthetic-org/a", dt.date(2025, 1, 1))
+    server.github.remaining, server.github.reset_in_s = 0, 3600.0
+    started = time.monotonic()
+    with pytest.raises(ServiceUnreachable, match=r"GitHub rate limit exhausted until \d\d:\d\d UTC; set GITHUB_TOKEN"):
+        client(base, token=None).repo("synthetic-org/a")
+    assert time.monotonic() - started < 5

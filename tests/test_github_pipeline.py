@@ -35,8 +35,7 @@ def setup_world(tmp_path, server, base):
     repos.discard(None)
     for i, name in enumerate(sorted(repos)):
         server.github.add(name, server.github.today - dt.timedelta(days=150 + 23 * i))  # up to ~5 history pages
-    point_at(base)
-    os.environ["GITHUB_API_URL"] = base
+    point_at(base, github=True)
     os.environ["GITHUB_TOKEN"] = "ghp_SYNTHETICtoken0123456789abcdefABCDEF"
     return root, sorted(repos)
 

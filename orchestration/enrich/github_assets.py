@@ -52,6 +52,12 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
     )
     def github_stars(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
         data, lake = papertrend.data, papertrend.data.lake
+        if not enrichment.github_enabled:  # PAPERTREND_GITHUB=off: the tables stay as they are
+            context.log.info("GitHub enrichment is off (PAPERTREND_GITHUB=off)")
+            for table in GITHUB_TABLES:
+                if table.name in {k.to_user_string() for k in context.selected_asset_keys}:
+                    yield dg.MaterializeResult(asset_key=table.name, metadata={"skipped": "PAPERTREND_GITHUB=off"})
+            return
         now = dt.datetime.now(dt.timezone.utc)
         days = [dt.date.fromisoformat(k) for k in context.partition_keys]
         entries = _range_frame(lake, STG_DIGEST_ENTRIES, days)
@@ -68,7 +74,7 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         settled = set(status.filter((pl.col("source") == "github_repo") & pl.col("status").is_in(["not_found", "restricted"])).get_column("key").to_list())
         status_rows: list[dict] = []
         client = None if enrichment.offline else enrichment.github_client(data.root)
-        if client is not None and not client.authenticated:
+        if client is not None and not client.authenticated and links:
             context.log.warning("GITHUB_TOKEN is not set: GitHub allows 60 requests an hour without one")
         unreachable = None if client is not None else OFFLINE
         new_repos: list[dict] = []
@@ -182,6 +188,9 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                     continue
                 try:
                     times = client.stargazers(names[repo_id])
+                except ServiceUnreachable as exc:
+                    record("github_stargazers", str(repo_id), "pending", exc.reason, exc.attempts)
+                    break
                 except FetchError as exc:
                     record("github_stargazers", str(repo_id), "error", exc.reason, exc.attempts)
                     continue
