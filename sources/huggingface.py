@@ -39,41 +39,34 @@ def _keywords(value) -> list[str]:
     return [k for k in value if isinstance(k, str)] if isinstance(value, list) else []
 
 
-def daily_item_record(item: dict) -> dict:
-    """One item of /api/daily_papers as a stg_hf_daily_papers row (without date and fetch time)."""
-    paper = item.get("paper")
-    if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
-        raise MalformedResponse("daily-papers item without paper.id")
-    name, fullname = _organization(item.get("organization"), paper.get("organization"))
+def _record(paper: dict, organizations: tuple, num_comments: int | None, api_source: str) -> dict:
+    name, fullname = _organization(*organizations)
     return {
         "arxiv_id": paper["id"],
         "upvotes": _int(paper.get("upvotes")),
-        "num_comments": _int(item.get("numComments")),
+        "num_comments": num_comments,
         "github_repo": paper.get("githubRepo") or None,
         "github_stars": _int(paper.get("githubStars")),
         "organization_name": name,
         "organization_fullname": fullname,
         "ai_keywords": _keywords(paper.get("ai_keywords")),
-        "api_source": "daily_papers",
+        "api_source": api_source,
     }
+
+
+def daily_item_record(item: dict) -> dict:
+    """One item of /api/daily_papers as a stg_hf_daily_papers row (without date and fetch time)."""
+    paper = item.get("paper")
+    if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
+        raise MalformedResponse("daily-papers item without paper.id")
+    return _record(paper, (item.get("organization"), paper.get("organization")), _int(item.get("numComments")), "daily_papers")
 
 
 def paper_record(paper: dict) -> dict:
     """/api/papers/{id} as a stg_hf_daily_papers row: no comment count there, so it stays null."""
     if not isinstance(paper.get("id"), str):
         raise MalformedResponse("paper without id")
-    name, fullname = _organization(paper.get("organization"))
-    return {
-        "arxiv_id": paper["id"],
-        "upvotes": _int(paper.get("upvotes")),
-        "num_comments": None,
-        "github_repo": paper.get("githubRepo") or None,
-        "github_stars": _int(paper.get("githubStars")),
-        "organization_name": name,
-        "organization_fullname": fullname,
-        "ai_keywords": _keywords(paper.get("ai_keywords")),
-        "api_source": "paper",
-    }
+    return _record(paper, (paper.get("organization"),), None, "paper")
 
 
 class HuggingFaceClient(ServiceClient):
