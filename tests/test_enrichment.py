@@ -112,28 +112,6 @@ def test_intervals_hold_across_assets_and_faults_recover_in_a_run(capsys, tmp_pa
     assert sum(server.counts.values()) == 0  # not_found is settled too, until it is older than the max age
 
 
-@pytest.mark.corpus
-@pytest.mark.slow
-def test_corpus_offline_then_online_against_the_fake_services(capsys, tmp_path, corpus_dir, fake_apis):
-    server, base = fake_apis
-    server.daily = daily_lists(corpus_dir)
-    point_at(base)
-    data = tmp_path / "data"
-    args = ["run", "--digests", corpus_dir, "--data-dir", data, "--no-progress"]
-    assert run_cli(capsys, *args, "--offline")[0] == 0
-    assert sum(server.counts.values()) == 0
-    db = data / "warehouse.duckdb"
-    [(distinct,)] = query(db, "SELECT count(DISTINCT arxiv_id) FROM stg_digest_entries")
-    assert query(db, "SELECT count(*) FROM enrichment_status WHERE source = 'arxiv' AND status = 'pending'") == [(distinct,)]
-
-    assert run_cli(capsys, *args)[0] == 0
-    assert server.counts["arxiv"] == math.ceil(distinct / 100)
-    assert server.counts["hf_daily"] == 136 and server.counts["hf_paper"] == 0
-    assert query(db, "SELECT count(*) FROM dim_paper") == [(distinct,)]
-    assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(136,)]
-    assert query(db, "SELECT count(*) FROM enrichment_status WHERE status <> 'ok'") == [(0,)]
-
-
 def test_token_like_settings_appear_nowhere(capsys, tmp_path, digests, fake_apis):
     """With tokens in the environment, a full run leaves them in no log, event, cache, Parquet or DuckDB file."""
     server, base = fake_apis
