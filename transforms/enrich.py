@@ -10,7 +10,7 @@ import datetime as dt
 
 import polars as pl
 
-from schemas import DIM_PAPER, ENRICHMENT_STATUS
+from schemas import DIM_PAPER, ENRICHMENT_STATUS, TableContract
 from sources.arxiv import ArxivResult
 
 SETTLED = ("ok", "not_found", "invalid")  # outcomes that hold until they are older than the max age
@@ -31,13 +31,16 @@ def arxiv_ids_to_fetch(ids: list[str], dim_paper: pl.DataFrame, status: pl.DataF
     return [i for i in wanted if i not in fresh and i not in settled]
 
 
+def upsert(existing: pl.DataFrame, new: pl.DataFrame, table: TableContract, keys: list[str]) -> pl.DataFrame:
+    """Rows of ``new`` replace the rows of ``existing`` with the same keys; every other row stays."""
+    kept = existing.join(new.select(keys).unique(), on=keys, how="anti")
+    return table.conform(pl.concat([table.conform(kept), table.conform(new)]).sort(list(table.order_by)))
+
+
 def merge_dim_paper(existing: pl.DataFrame, records: dict[str, dict], fetched_at: dt.datetime) -> pl.DataFrame:
     """Upsert fetched records (newest wins), keep every other paper as it was."""
-    if not records:
-        return DIM_PAPER.conform(existing)
     new = pl.DataFrame([{**r, "fetched_at": fetched_at} for r in records.values()], schema=DIM_PAPER.polars_schema)
-    kept = existing.filter(~pl.col("arxiv_id").is_in(list(records)))
-    return DIM_PAPER.conform(pl.concat([kept, new]).sort("arxiv_id"))
+    return upsert(existing, new, DIM_PAPER, ["arxiv_id"])
 
 
 def arxiv_status_rows(result: ArxivResult, now: dt.datetime) -> list[dict]:
@@ -60,5 +63,4 @@ def merge_status(existing: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
         .with_columns((pl.col("attempts") + pl.col("previous_attempts").fill_null(0)).cast(pl.Int32).alias("attempts"))
         .drop("previous_attempts")
     )
-    kept = existing.join(updates.select("source", "key"), on=["source", "key"], how="anti")
-    return ENRICHMENT_STATUS.conform(pl.concat([kept, updates]).sort("source", "key"))
+    return upsert(existing, updates, ENRICHMENT_STATUS, ["source", "key"])

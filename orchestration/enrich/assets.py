@@ -7,7 +7,7 @@ from orchestration import progress
 from orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
 from orchestration.partitions import SINGLE_RUN
 from orchestration.resources import EnrichmentConfig, PapertrendConfig
-from schemas import DIGEST_FILES, DIM_PAPER, ENRICHMENT_STATUS, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
+from schemas import DIGEST_FILES, DIM_PAPER, ENRICHMENT_STATUS, FCT_REPO_STARS_DAILY, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
 from sources.arxiv import ArxivResult
 from sources.http import FetchError, ServiceUnreachable
 from transforms.enrich import arxiv_ids_to_fetch, arxiv_status_rows, merge_dim_paper, merge_status
@@ -25,8 +25,8 @@ def _digest_ids(lake, day: dt.date) -> list[str]:
     return [] if entries is None else entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
 
 
-def _record_status(papertrend: PapertrendConfig, rows: list[dict]) -> None:
-    lake = papertrend.data.lake
+def write_status(lake, rows: list[dict]) -> None:
+    """Merge status rows into enrichment_status. Call while holding the write lock."""
     lake.write_table(ENRICHMENT_STATUS, merge_status(lake.read_table(ENRICHMENT_STATUS), rows))
 
 
@@ -65,7 +65,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             requests_sent = client.requests_sent
         with data.write_lock():  # re-read under the lock: a concurrent run's rows are kept
             lake.write_table(DIM_PAPER, merge_dim_paper(lake.read_table(DIM_PAPER), result.records, now))
-            _record_status(papertrend, arxiv_status_rows(result, now))
+            write_status(lake, arxiv_status_rows(result, now))
             enriched = set(lake.read_table(DIM_PAPER).get_column("arxiv_id").to_list())
             status = lake.read_table(ENRICHMENT_STATUS).filter(pl.col("source") == "arxiv")
         for day, ids in ids_by_day.items():
@@ -140,7 +140,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             context.add_asset_metadata({"dagster/row_count": len(written[key])}, asset_key=STG_HF_DAILY_PAPERS.name, partition_key=key)
             progress.report("hf", key)
         with data.write_lock():
-            _record_status(papertrend, [{**row, "last_attempt_at": _now()} for row in status_rows])
+            write_status(lake, [{**row, "last_attempt_at": _now()} for row in status_rows])
         yield from contract_evaluations(STG_HF_DAILY_PAPERS, written)
         yield dg.MaterializeResult(
             asset_key=STG_HF_DAILY_PAPERS.name,
@@ -149,7 +149,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
 
     @dg.multi_asset(
         name="enrichment_status_report",
-        specs=[asset_spec(ENRICHMENT_STATUS, GROUP, {"python", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, "fct_repo_stars_daily"])],
+        specs=[asset_spec(ENRICHMENT_STATUS, GROUP, {"python", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, FCT_REPO_STARS_DAILY.name])],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         description="The status table both enrichment steps maintain, validated, with what is still missing and why.",

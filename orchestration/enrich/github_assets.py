@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration import progress
+from orchestration.enrich.assets import GROUP, OFFLINE, write_status
 from orchestration.metadata import asset_spec
 from orchestration.partitions import SINGLE_RUN
 from orchestration.resources import EnrichmentConfig, PapertrendConfig
@@ -13,22 +14,15 @@ from schemas import (BRIDGE_PAPER_REPO, DIM_PAPER, DIM_REPO, ENRICHMENT_STATUS, 
                      STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS)
 from schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
 from sources.http import FetchError, ServiceUnreachable
-from transforms.enrich import merge_status
+from transforms.enrich import upsert
 from transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
 
-GROUP = "enrich"
-OFFLINE = "offline: no request sent"
 GITHUB_TABLES = (BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC)
 
 
 def _range_frame(lake, table, days) -> pl.DataFrame:
     frames = [f for f in (lake.read_partition(table, d) for d in days) if f is not None]
     return pl.concat(frames) if frames else table.empty()
-
-
-def _replace(existing: pl.DataFrame, new: pl.DataFrame, table, keys: list[str]) -> pl.DataFrame:
-    kept = existing.join(new.select(keys).unique(), on=keys, how="anti")
-    return table.conform(pl.concat([kept, table.conform(new)]).sort(list(table.order_by)))
 
 
 def _rows(table, rows: list[dict]) -> pl.DataFrame:
@@ -116,7 +110,7 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         papers_per_repo = bridge.group_by("repo_id").agg(pl.col("arxiv_id").n_unique().alias("n"))
         bridge = BRIDGE_PAPER_REPO.conform(bridge.drop("is_umbrella").join(papers_per_repo, on="repo_id")
                                            .with_columns((pl.col("n") >= UMBRELLA_MIN_PAPERS).alias("is_umbrella")))
-        dim_repo = _replace(dim_repo, pl.DataFrame(new_repos, schema={**DIM_REPO.polars_schema, "renamed": pl.Boolean}), DIM_REPO, ["repo_id"])
+        dim_repo = upsert(dim_repo, pl.DataFrame(new_repos, schema={**DIM_REPO.polars_schema, "renamed": pl.Boolean}), DIM_REPO, ["repo_id"])
         tracked = sorted({row["repo_id"] for row in range_links.values()})
         names = dict(dim_repo.select("repo_id", "full_name").iter_rows())
 
@@ -217,11 +211,11 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             fct = fct.unique(["repo_id", "star_date", "source"], keep="last").sort(list(FCT_REPO_STARS_DAILY.order_by))
             outputs = {
                 BRIDGE_PAPER_REPO.name: bridge, DIM_REPO.name: dim_repo, FCT_REPO_STARS_DAILY.name: fct,
-                REPO_HISTORY_SYNC.name: _replace(lake.read_table(REPO_HISTORY_SYNC), _rows(REPO_HISTORY_SYNC, sync_rows), REPO_HISTORY_SYNC, ["repo_id"]),
+                REPO_HISTORY_SYNC.name: upsert(lake.read_table(REPO_HISTORY_SYNC), _rows(REPO_HISTORY_SYNC, sync_rows), REPO_HISTORY_SYNC, ["repo_id"]),
             }
             for table in GITHUB_TABLES:
                 lake.write_table(table, outputs[table.name])
-            lake.write_table(ENRICHMENT_STATUS, merge_status(lake.read_table(ENRICHMENT_STATUS), status_rows))
+            write_status(lake, status_rows)
 
         history_totals = fct.filter(pl.col("source") == "history_api").select("repo_id", "star_date", pl.col("stars_total").alias("history_total"))
         compared = digest.join(history_totals, on=["repo_id", "star_date"]).with_columns(
