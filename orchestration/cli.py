@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--data-dir", type=Path)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    report = commands.add_parser("report", help="draw the trend report (HTML + PNG charts) from the analyst database")
+    report.add_argument("--data-dir", type=Path)
+    report.add_argument("--open", action="store_true", help="open the report in a web browser")
+
     ui = commands.add_parser("ui", help="start the Dagster UI (webserver and daemon) on this data dir")
     ui.add_argument("--digests", type=_existing_dir)
     ui.add_argument("--data-dir", type=Path)
@@ -168,7 +172,7 @@ def cmd_run(args) -> int:
         TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, disable=args.no_progress, transient=False,
     ) as bar:
-        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "publish")}
+        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "analytics", "publish", "report")}
         with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
             result = job.execute_in_process(
                 instance=instance,
@@ -243,7 +247,12 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     console.print("[bold]Query it[/]")
     console.print(f"  {papertrend} sql \"SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5\"{data_option}")
     console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
-    console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM stg_digest_entries LIMIT 5').pl())\"")
+    console.print(f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' GROUP BY 1 ORDER BY n DESC LIMIT 10\"{data_option}")
+    console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\"")
+    console.print(f"  duckdb -readonly {db} < warehouse/queries/top_orgs.sql   # example queries: warehouse/queries/")
+    report = data.report_dir / "trend_report.html"
+    if report.exists():
+        console.print(f"[bold]Trend report[/] {os.path.relpath(report)}  (charts: {os.path.relpath(data.report_dir)}/*.png)")
     console.print("[bold]See it in Dagster[/]")
     console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
 
@@ -386,6 +395,29 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from warehouse import DataDir
+
+    if args.data_dir is not None:
+        os.environ[settings.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
+    data = DataDir(settings.data_dir())
+    if not data.analyst_db.exists():
+        raise CliError(f"no warehouse at {data.analyst_db}: run `papertrend run` first")
+    from warehouse.report import build_report
+
+    with data.write_lock():
+        report = build_report(data.analyst_db, data.report_dir)
+    print(f"report: {report.html_path}")
+    for name, path in report.charts.items():
+        print(f"chart {name}: {path}")
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(report.html_path.as_uri()):
+            print("no web browser found: open the file above yourself", file=sys.stderr)
+    return 0
+
+
 def cmd_ui(args) -> int:
     _export_settings(args.digests, args.data_dir)
     command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-h", args.host, "-p", str(args.port)]
@@ -396,7 +428,7 @@ def cmd_ui(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "ui": cmd_ui}[args.command](args)
+        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}[args.command](args)
     except CliError as exc:
         print(f"papertrend: error: {exc}", file=sys.stderr)
         return 2

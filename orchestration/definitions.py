@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.analytics.assets import ANALYTICS_TABLES, build_analytics_assets, build_report_asset
 from orchestration.enrich.assets import build_enrich_assets
 from orchestration.enrich.github_assets import GITHUB_TABLES, build_github_assets
 from orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
@@ -18,16 +19,18 @@ def build_definitions() -> dg.Definitions:
     partitions_def = daily_partitions()
     ingest = build_ingest_assets(partitions_def)
     enrich = build_enrich_assets(partitions_def) + build_github_assets(partitions_def)
-    published = [t.name for t in INGEST_TABLES + GITHUB_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
+    analytics = build_analytics_assets(partitions_def)
+    published = [t.name for t in INGEST_TABLES + GITHUB_TABLES + ANALYTICS_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
     analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(name) for name in published])
+    trend_report = build_report_asset(partitions_def, analyst_warehouse.key)
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
         partitions_def=partitions_def,
-        description="Everything, for a range of days: ingest, validate, enrich, publish. Range backfills run as one run.",
+        description="Everything, for a range of days: ingest, validate, enrich, model, publish, report. Range backfills run as one run.",
     )
     return dg.Definitions(
-        assets=[ingest, *enrich, analyst_warehouse],
+        assets=[ingest, *enrich, *analytics, analyst_warehouse, trend_report],
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def)],
         schedules=[

@@ -6,6 +6,7 @@ Regenerate with ``python -m schemas.dictionary > docs/data-dictionary.md``.
 """
 
 import re
+from pathlib import Path
 
 from schemas import TABLES
 
@@ -53,6 +54,21 @@ def render() -> str:
     for name, sql in view_sql_files():
         lines += [f"### `{name}`", "", _view_description(sql), ""]
     lines += [
+        "## Reference data (reviewed files, edit them)",
+        "",
+        "- `transforms/reference/org_aliases.csv`: every printed organization spelling → canonical `org` and",
+        "  `parent_org`, with the reason for each merge; builds `dim_org`. Unlisted strings load as unreviewed",
+        "  organizations (see `org_spellings`).",
+        "- `transforms/reference/topics.toml`: the versioned bilingual topic taxonomy; builds `dim_topic` and",
+        "  `bridge_paper_topic`. Papers no topic matches are listed by `unlabelled_papers`.",
+        "",
+        "## Example queries (`warehouse/queries/`)",
+        "",
+    ]
+    for path in sorted((Path(__file__).resolve().parents[1] / "warehouse" / "queries").glob("*.sql")):
+        lines.append(f"- `{path.name}`: {_view_description(path.read_text(encoding='utf-8'))}")
+    lines += [
+        "",
         "## Other objects",
         "",
         "- `warehouse_info` (`key`, `value`): when this database file was built (`built_at`, UTC) and what it holds.",

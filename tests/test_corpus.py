@@ -68,6 +68,31 @@ def test_full_corpus_matches_stats_json(corpus_run, corpus_dir):
     assert query(db, "SELECT count(*) FROM digest_files WHERE status = 'loaded' AND declared_count <> parsed_count") == [(0,)]
 
 
+def test_corpus_analytics_acceptance(corpus_run, corpus_dir):
+    """Issue 5 on the real corpus, offline: topics come from the printed titles (and early Chinese texts) alone."""
+    _, _, data = corpus_run
+    db = data / "warehouse.duckdb"
+    # every printed organization string (404 with 'Unknown') is in the reviewed alias file
+    assert query(db, "SELECT count(*), count(*) FILTER (WHERE reviewed) FROM org_spellings") == [(404, 404)]
+    assert query(db, "SELECT count(*) FROM fct_paper_appearances WHERE NOT org_reviewed") == [(0,)]
+    # topics: >= 95% of distinct papers labelled, and no topic labels (nearly) everything
+    [(papers, labelled)] = query(db, "SELECT count(DISTINCT a.arxiv_id), count(DISTINCT b.arxiv_id) FROM fct_paper_appearances a LEFT JOIN bridge_paper_topic b USING (arxiv_id)")
+    assert papers == 1876 and labelled / papers >= 0.95
+    assert query(db, "SELECT count(*) FROM unlabelled_papers") == [(papers - labelled,)]
+    [(widest,)] = query(db, "SELECT max(n) FROM (SELECT count(DISTINCT arxiv_id) n FROM bridge_paper_topic GROUP BY topic_key)")
+    assert widest < 0.5 * papers
+    # every score is reproduced within rounding or flagged with a reason
+    assert query(db, "SELECT count(*) FROM fct_paper_appearances WHERE NOT score_explained AND score_flag IS NULL") == [(0,)]
+    assert query(db, "SELECT count(*) FILTER (WHERE score_explained) FROM fct_paper_appearances") == [(1876,)]
+    # the detector finds the 2026-02-19 widening of the lab lists
+    assert (dt.date(2026, 2, 19),) in query(db, "SELECT rule_change_date FROM rule_changes")
+    # every analytics view returns rows (the GitHub-fed ones are covered by test_github_pipeline)
+    for view in ("org_trends", "topic_trends", "score_breakdown", "score_distribution", "rule_changes", "paper_momentum",
+                 "repeat_appearances", "unlabelled_papers", "org_spellings", "daily_digest_summary"):
+        assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view
+    assert (data / "report" / "trend_report.html").stat().st_size > 10_000
+
+
 def test_corpus_offline_then_online_against_the_fake_services(capsys, corpus_run):
     server, base, data = corpus_run
     db = data / "warehouse.duckdb"

@@ -13,7 +13,8 @@ from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
 EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
-                   "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse"}
+                   "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse",
+                   "dim_org", "dim_topic", "bridge_paper_topic", "fct_paper_appearances", "fct_lab_tier_changes", "trend_report"}
 EXPECTED_CHECKS = {
     ("stg_digest_entries", "matches_contract"),
     ("stg_digest_entries", "nothing_quarantined"),
@@ -23,6 +24,9 @@ EXPECTED_CHECKS = {
     ("dim_paper", "papers_enriched"),
     ("stg_hf_daily_papers", "matches_contract"),
     ("fct_repo_stars_daily", "digest_vs_history"),
+    ("dim_org", "orgs_reviewed"),
+    ("bridge_paper_topic", "topic_coverage"),
+    ("fct_paper_appearances", "scores_explained"),
 }
 
 

@@ -78,6 +78,15 @@ def test_repositories_resolved_histories_walked_and_refreshed(capsys, tmp_path, 
     assert query(db, "SELECT count(*) FROM (SELECT repo_id, star_date FROM repo_stars_best GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
     assert query(db, "SELECT count(*) FROM repo_stars_best b WHERE b.source <> 'history_api' AND EXISTS (SELECT 1 FROM "
                      "fct_repo_stars_daily h WHERE h.source = 'history_api' AND h.repo_id = b.repo_id AND h.star_date = b.star_date)") == [(0,)]
+    # paper_momentum: stars gained after a paper's first appearance, recomputed here from the best daily totals
+    momentum = query(db, "SELECT arxiv_id, first_digest_date, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum WHERE momentum_status = 'ok'")
+    assert momentum
+    for arxiv_id, first, repo, gained_7d, gained_30d in momentum[:5]:
+        totals = dict(query(db, "SELECT b.star_date, b.stars_total FROM repo_stars_best b JOIN dim_repo d USING (repo_id) WHERE d.full_name = ?", [repo]))
+        def at(day):
+            return totals[max(d for d in totals if d <= day)]
+        assert gained_7d == at(first + dt.timedelta(days=7)) - at(first), arxiv_id
+        assert gained_30d == at(first + dt.timedelta(days=30)) - at(first), arxiv_id
     compared = query(db, "SELECT count(*) FROM digest_vs_history_stars")[0][0]
     assert compared == query(db, "SELECT count(*) FROM fct_repo_stars_daily d WHERE source = 'digest' AND EXISTS "
                                  "(SELECT 1 FROM fct_repo_stars_daily h WHERE h.source = 'history_api' AND h.repo_id = d.repo_id AND h.star_date = d.star_date)")[0][0]

@@ -4,6 +4,7 @@ Everything lives under one data directory::
 
     <data-dir>/lake/<table>/digest_date=YYYY-MM-DD/data.parquet
     <data-dir>/warehouse.duckdb        analyst database, replaced atomically on each publish
+    <data-dir>/report/                 trend_report.html and its charts as PNG
     <data-dir>/dagster_home/           the Dagster instance shared by the CLI and the UI
     <data-dir>/.write.lock             serialises writers (two runs never interleave writes)
 """
@@ -32,12 +33,17 @@ class DataDir:
         return self.root / ANALYST_DB_NAME
 
     @property
+    def report_dir(self) -> Path:
+        return self.root / "report"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
     def remove_stale_temporaries(self) -> int:
         """Delete what a killed writer left behind. Call only while holding the write lock."""
-        stale = [*self.root.glob(f".{ANALYST_DB_NAME}.*.building*"), *(self.root / "lake").rglob(".*.tmp")]
+        stale = [*self.root.glob(f".{ANALYST_DB_NAME}.*.building*"), *(self.root / "lake").rglob(".*.tmp"),
+                 *self.report_dir.glob(".*.tmp")]
         for path in stale:
             path.unlink(missing_ok=True)
         return len(stale)

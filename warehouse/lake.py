@@ -73,6 +73,15 @@ class Lake:
         path = self.table_dir(table) / PARQUET_NAME
         return table.conform(pl.read_parquet(path)) if path.exists() else table.empty()
 
+    def read_all(self, table: TableContract) -> pl.DataFrame:
+        """Every row of a table, all partitions together (an empty frame of its schema when none)."""
+        if not table.partitioned:
+            return self.read_table(table)
+        if not self.has_data(table):
+            return table.empty()
+        frame = pl.scan_parquet(self.glob(table), hive_partitioning=True, hive_schema={"digest_date": pl.Date}).collect()
+        return table.conform(frame)
+
     def partition_dates(self, table: TableContract) -> list[dt.date]:
         prefix = "digest_date="
         return sorted(

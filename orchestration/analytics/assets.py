@@ -1,0 +1,119 @@
+"""The analytics model (organizations, topics, appearances, rule changes) and the trend report."""
+
+import base64
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+
+from orchestration import progress
+from orchestration.metadata import asset_spec
+from orchestration.partitions import SINGLE_RUN
+from orchestration.resources import PapertrendConfig
+from schemas import (BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_PAPER, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES,
+                     STG_DIGEST_ENTRIES)
+from transforms import analytics
+from transforms.orgs import load_aliases
+from transforms.topics import load_taxonomy
+
+GROUP = "analytics"
+ANALYTICS_TABLES = (DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_PAPER_APPEARANCES, FCT_LAB_TIER_CHANGES)
+TOPIC_COVERAGE_TARGET = 0.95
+
+
+def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    @dg.multi_asset(
+        name="analytics_model",
+        specs=[asset_spec(t, GROUP, {"polars", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]) for t in ANALYTICS_TABLES],
+        check_specs=[
+            dg.AssetCheckSpec("orgs_reviewed", asset=DIM_ORG.name,
+                              description="Every printed organization string is in the reviewed alias file; otherwise names the new ones."),
+            dg.AssetCheckSpec("topic_coverage", asset=BRIDGE_PAPER_TOPIC.name,
+                              description=f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists the rest."),
+            dg.AssetCheckSpec("scores_explained", asset=FCT_PAPER_APPEARANCES.name,
+                              description="Every score of the selected days is reproduced by the formula within its rounding and no tag contradicts the rules; otherwise counts the flagged appearances (see score_breakdown)."),
+        ],
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN,
+        can_subset=True,
+        description=(
+            "Appearances with their score taken apart (for the selected days), and, rebuilt from every loaded day: "
+            "canonical organizations from transforms/reference/org_aliases.csv, topics from "
+            "transforms/reference/topics.toml, and the dates the lab-tagging rules changed."
+        ),
+    )
+    def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
+        data, lake = papertrend.data, papertrend.data.lake
+        aliases, taxonomy = load_aliases(), load_taxonomy()
+        days = [dt.date.fromisoformat(k) for k in context.partition_keys]
+        with data.write_lock():
+            flagged = 0
+            for day in days:
+                entries = lake.read_partition(STG_DIGEST_ENTRIES, day)
+                fct = analytics.appearances(STG_DIGEST_ENTRIES.empty() if entries is None else entries, aliases)
+                lake.write_partition(FCT_PAPER_APPEARANCES, day, fct)
+                flagged += fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
+                progress.report("analytics", day.isoformat())
+            # The dimensions and the bridge describe every loaded day, so they are rebuilt whole.
+            everything = lake.read_all(STG_DIGEST_ENTRIES)
+            dim_org = analytics.dim_org(everything, aliases)
+            dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
+            changes = analytics.tier_changes(everything)
+            for table, frame in ((DIM_ORG, dim_org), (DIM_TOPIC, dim_topic), (BRIDGE_PAPER_TOPIC, bridge), (FCT_LAB_TIER_CHANGES, changes)):
+                lake.write_table(table, frame)
+        papers = everything.get_column("arxiv_id").n_unique()
+        labelled = bridge.get_column("arxiv_id").n_unique()
+        coverage = labelled / papers if papers else 1.0
+        unreviewed = dim_org.filter(~pl.col("reviewed")).get_column("org_name").to_list()
+        yield dg.MaterializeResult(asset_key=DIM_ORG.name, metadata={"dagster/row_count": dim_org.height, "unreviewed": len(unreviewed)})
+        yield dg.MaterializeResult(asset_key=DIM_TOPIC.name, metadata={"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version})
+        yield dg.MaterializeResult(asset_key=BRIDGE_PAPER_TOPIC.name, metadata={"dagster/row_count": bridge.height, "papers": papers, "labelled": labelled, "coverage": round(coverage, 4)})
+        yield dg.MaterializeResult(asset_key=FCT_PAPER_APPEARANCES.name, metadata={"days": len(days), "flagged": flagged})
+        yield dg.MaterializeResult(asset_key=FCT_LAB_TIER_CHANGES.name, metadata={
+            "dagster/row_count": changes.height,
+            "rule_change_dates": dg.MetadataValue.json(sorted({d.isoformat() for d in changes.get_column("rule_change_date")})),
+        })
+        yield dg.AssetCheckResult(asset_key=DIM_ORG.name, check_name="orgs_reviewed", passed=not unreviewed,
+                                  severity=dg.AssetCheckSeverity.WARN, metadata={"unreviewed": dg.MetadataValue.json(unreviewed[:50])})
+        yield dg.AssetCheckResult(asset_key=BRIDGE_PAPER_TOPIC.name, check_name="topic_coverage", passed=coverage >= TOPIC_COVERAGE_TARGET,
+                                  severity=dg.AssetCheckSeverity.WARN, metadata={"coverage": round(coverage, 4), "unlabelled": papers - labelled})
+        yield dg.AssetCheckResult(asset_key=FCT_PAPER_APPEARANCES.name, check_name="scores_explained", passed=flagged == 0,
+                                  severity=dg.AssetCheckSeverity.WARN, metadata={"flagged_this_run": flagged})
+
+    return [analytics_model]
+
+
+def build_report_asset(partitions_def: dg.PartitionsDefinition, upstream: dg.AssetKey) -> dg.AssetsDefinition:
+    @dg.asset(
+        name="trend_report",
+        group_name=GROUP,
+        kinds={"html", "matplotlib"},
+        deps=[upstream],
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN,
+        description=(
+            "Charts of organization share, rising topics, score components and star momentum, drawn from the "
+            "analyst database: <data-dir>/report/trend_report.html (self-contained) and one PNG per chart. "
+            "Also `papertrend report`."
+        ),
+    )
+    def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
+        from warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
+
+        data = papertrend.data
+        with data.write_lock():
+            report = build_report(data.analyst_db, data.report_dir)
+        for key in context.partition_keys:
+            progress.report("report", key)
+        metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
+        for name, title in CHARTS.items():
+            encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
+            metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
+        metadata["top_orgs"] = dg.MetadataValue.md(
+            "\n".join(["| organization | appearances | share |", "|---|---:|---:|"]
+                      + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs])
+        )
+        metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
+        return dg.MaterializeResult(metadata=metadata)
+
+    return trend_report

@@ -1,0 +1,47 @@
+"""Build the analytics model (organizations, topics, appearances) from the clean digest entries."""
+
+import polars as pl
+
+from schemas import DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
+from transforms.orgs import build_dim_org, map_orgs
+from transforms.scoring import decompose, detect_tier_changes
+from transforms.topics import PAPER_TEXT_SCHEMA, Taxonomy, label_papers
+
+
+def appearances(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:
+    """fct_paper_appearances rows for stg_digest_entries rows."""
+    orgs = map_orgs(entries.get_column("org_raw"), aliases)
+    frame = decompose(pl.concat([entries, orgs], how="horizontal")).rename({"stars": "stars_at_digest"})
+    return FCT_PAPER_APPEARANCES.conform(frame)
+
+
+def dim_org(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:
+    orgs = map_orgs(entries.get_column("org_raw"), aliases)
+    unreviewed = orgs.filter(~pl.col("org_reviewed")).get_column("org_name").unique().to_list()
+    return DIM_ORG.conform(build_dim_org(aliases, unreviewed))
+
+
+def paper_texts(entries: pl.DataFrame, dim_paper: pl.DataFrame) -> pl.DataFrame:
+    """One row per paper: its latest English title, the latest Chinese texts printed for it, and the
+    arXiv abstract and categories where enrichment has them."""
+    latest = lambda column: pl.col(column).drop_nulls().last()  # noqa: E731
+    digest = (
+        entries.sort("digest_date", "rank")
+        .group_by("arxiv_id", maintain_order=True)
+        .agg(latest("title_en"), latest("title_zh"), latest("summary_zh"),
+             pl.col("highlights").filter(pl.col("highlights").list.len() > 0).last().alias("highlights"))
+    )
+    arxiv = dim_paper.select("arxiv_id", "abstract", "categories")
+    return digest.join(arxiv, on="arxiv_id", how="left").select(
+        [pl.col(name).cast(dtype) for name, dtype in PAPER_TEXT_SCHEMA.items()]
+    ).with_columns(pl.col("highlights").fill_null([]), pl.col("categories").fill_null([]))
+
+
+def topics(entries: pl.DataFrame, dim_paper: pl.DataFrame, taxonomy: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(dim_topic, bridge_paper_topic)."""
+    labels = label_papers(paper_texts(entries, dim_paper), taxonomy)
+    return DIM_TOPIC.conform(taxonomy.frame()), BRIDGE_PAPER_TOPIC.conform(labels)
+
+
+def tier_changes(entries: pl.DataFrame) -> pl.DataFrame:
+    return FCT_LAB_TIER_CHANGES.conform(detect_tier_changes(entries))
