@@ -23,7 +23,7 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python bench/run $(BENCH_ARGS)
+	sh bench/run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

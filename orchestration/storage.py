@@ -90,11 +90,20 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
         if asset_events:
             # mirrored into the cross-run index shard, as store_event does for each asset event
             with self.index_transaction() as conn:
+                event_ids = []
                 for event in asset_events:
                     with db_result(conn, self.prepare_insert_event(event)) as result:
-                        event_id = result.inserted_primary_key[0]
-                    self._store_asset_event_tags(conn, [event], [event_id])
-                    self._store_asset_event(conn, event, event_id)
+                        event_ids.append(result.inserted_primary_key[0])
+                # One multi-row insert for the batch's tags (the stock code checks the table exists per event).
+                self._store_asset_event_tags(conn, asset_events, event_ids)
+                # The asset_keys row keeps, per column, the value of the last event setting it, and
+                # events of one type set the same columns: the last event of each (asset, type)
+                # leaves the row exactly as storing all of them in order would.
+                last: dict[tuple, int] = {}
+                for index, event in enumerate(asset_events):
+                    last[(event.dagster_event.asset_key, event.dagster_event_type)] = index
+                for index in sorted(last.values()):
+                    self._store_asset_event(conn, asset_events[index], event_ids[index])
 
     def dispose(self) -> None:
         with self._engines_lock:

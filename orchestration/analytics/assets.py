@@ -47,13 +47,14 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
         aliases, taxonomy = load_aliases(), load_taxonomy()
         days = [dt.date.fromisoformat(k) for k in context.partition_keys]
         with data.write_lock():
-            flagged = 0
+            # One transform over all the run's days, then one Parquet file per day.
+            entries = [e for e in (lake.read_partition(STG_DIGEST_ENTRIES, day) for day in days) if e is not None]
+            fct = analytics.appearances(pl.concat(entries) if entries else STG_DIGEST_ENTRIES.empty(), aliases)
+            by_day = fct.partition_by("digest_date", as_dict=True)
             for day in days:
-                entries = lake.read_partition(STG_DIGEST_ENTRIES, day)
-                fct = analytics.appearances(STG_DIGEST_ENTRIES.empty() if entries is None else entries, aliases)
-                lake.write_partition(FCT_PAPER_APPEARANCES, day, fct)
-                flagged += fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
+                lake.write_partition(FCT_PAPER_APPEARANCES, day, by_day.get((day,), FCT_PAPER_APPEARANCES.empty()))
                 progress.report("analytics", day.isoformat())
+            flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
             # The dimensions and the bridge describe every loaded day, so they are rebuilt whole.
             everything = lake.read_all(STG_DIGEST_ENTRIES)
             dim_org = analytics.dim_org(everything, aliases)

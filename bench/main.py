@@ -1,0 +1,266 @@
+"""papertrend benchmarks: `bench/run` (full, several minutes) or `bench/run --quick` (CI, under a minute).
+
+Every figure is measured on this machine in this run, against a reference measured the same way:
+parsing against reading the same bytes; a single-run backfill against one run per partition;
+requests against the minimum the work needs. Functional problems (a failed run, a lost entry, a
+request more than the minimum, a query that fails) make the exit status 1; timings never do.
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from bench.synth import generate
+from transforms.digest_parser import parse_digest
+from transforms.discovery import discover_digests
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_CORPUS = REPO.parent / "shared" / "corpus" / "dailynews"
+QUERIES = sorted((REPO / "warehouse" / "queries").glob("*.sql"))
+
+
+class Bench:
+    def __init__(self, work: Path, quick: bool):
+        self.work, self.quick = work, quick
+        self.rows: list[tuple[str, str, str, str]] = []  # (section, measurement, figure, reference / ratio)
+        self.problems: list[str] = []
+        self.figures: dict = {}
+
+    def row(self, section: str, what: str, figure: str, reference: str = "") -> None:
+        self.rows.append((section, what, figure, reference))
+        print(f"  {section:9} {what:52} {figure:>22}  {reference}", flush=True)
+
+    def check(self, ok: bool, problem: str) -> None:
+        if not ok:
+            self.problems.append(problem)
+            print(f"  PROBLEM: {problem}", flush=True)
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# ---- parse ---------------------------------------------------------------------------------------
+
+def bench_parse(bench: Bench, label: str, root: Path, repeats: int) -> dict:
+    files = [(s.path, day) for day, s in sorted(discover_digests(root).items())]
+    size = sum(p.stat().st_size for p, _ in files)
+
+    def read_only():
+        for path, _ in files:
+            path.read_bytes()
+
+    def read_and_parse():
+        for path, day in files:
+            parse_digest(path.read_bytes(), path.name, day)
+
+    read_only()  # warm the page cache: both sides then read from memory
+    floor = median_time(read_only, repeats)
+    parse = median_time(read_and_parse, repeats)
+    entries = sum(len(parse_digest(p.read_bytes(), p.name, d).entries) for p, d in files)
+    bench.row("parse", f"{label}: {len(files):,} digests, {size / 1e6:.1f} MB, {entries:,} entries",
+              f"{len(files) / parse:,.0f} digests/s, {size / 1e6 / parse:.1f} MB/s",
+              f"{parse / floor:.1f}x the byte-read floor ({floor * 1e3:.0f} ms)")
+    return {"files": len(files), "bytes": size, "entries": entries, "parse_s": parse, "floor_s": floor}
+
+
+# ---- pipeline runs -------------------------------------------------------------------------------
+
+def run_pipeline(digests: Path, data: Path, env: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+    """`papertrend run` in a child process: wall time, peak RSS (from wait4), exit status."""
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--digests", str(digests), "--data-dir", str(data), "--no-progress"]
+    if start:
+        command += ["--start", start.isoformat(), "--end", (end or start).isoformat()]
+    begin = time.perf_counter()
+    with open(data.parent / f"{data.name}.log", "ab") as log:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - begin
+    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "ok": os.waitstatus_to_exitcode(status) == 0}
+
+
+def pipeline_env(base: str, data: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_", "DAGSTER_HOME"))}
+    env.update(
+        ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base, GITHUB_API_URL=base,
+        ARXIV_MIN_INTERVAL_S="0", HF_MIN_INTERVAL_S="0", PAPERTREND_GITHUB="off",  # the fake's rate limit off
+        PAPERTREND_BACKOFF_BASE_S="0.01", PAPERTREND_PARTITIONS_START="2010-01-01",
+    )
+    return env
+
+
+def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_partition_sample: int, rerun: bool) -> dict:
+    sys.path.insert(0, str(REPO))
+    from tests.fake_apis.server import FakeApis
+
+    server = FakeApis(daily=daily)
+    base = server.start()
+    data = bench.work / f"data-{label.split(':')[0].replace(' ', '-')}"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    env = pipeline_env(base, data)
+    try:
+        days = sorted(daily)
+        span = (days[-1] - days[0]).days + 1
+        ids = {e["arxiv_id"] for entries in daily.values() for e in entries}
+        result = run_pipeline(digests, data, env)
+        counts = dict(server.counts)
+        bench.check(result["ok"], f"{label}: the backfill run failed (see {data}.log)")
+        db = data / "warehouse.duckdb"
+        loaded = duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM fct_paper_appearances").fetchone()[0] if db.exists() else 0
+        expected = sum(len(v) for v in daily.values())
+        bench.check(loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests")
+        per_partition = result["wall_s"] / span
+        bench.row("backfill", f"{label}: {span:,} partitions ({len(days):,} digests) as one run",
+                  f"{result['wall_s']:.1f} s, {result['peak_rss_mb']:,.0f} MB peak", f"{per_partition * 1e3:.0f} ms per partition")
+        minimum = {"arxiv": math.ceil(len(ids) / 100), "hf_daily": len(days), "hf_paper": 0}
+        for service, least in minimum.items():
+            made = counts.get(service, 0)
+            bench.row("requests", f"{label}: {service}", f"{made:,}", f"minimum {least:,}")
+            bench.check(made == least, f"{label}: {made} {service} requests, the minimum is {least}")
+        out = {"partitions": span, "digests": len(days), "entries": expected, **result, "requests": counts, "minimum": minimum}
+        if rerun:
+            server.counts.clear()
+            again = run_pipeline(digests, data, env)
+            made = sum(server.counts.values())
+            bench.check(again["ok"], f"{label}: the re-run failed")
+            bench.row("requests", f"{label}: re-run of the same range", f"{made:,}", f"minimum 0 ({again['wall_s']:.1f} s)")
+            bench.check(made == 0, f"{label}: the re-run sent {made} requests")
+            out["rerun_wall_s"] = again["wall_s"]
+        if per_partition_sample:
+            step = max(1, len(days) // per_partition_sample)
+            sample = days[::step][:per_partition_sample]
+            walls = []
+            for day in sample:
+                single = run_pipeline(digests, data, env, day)
+                bench.check(single["ok"], f"{label}: the one-partition run for {day} failed")
+                walls.append(single["wall_s"])
+            median = statistics.median(walls)
+            bench.row("backfill", f"{label}: one run per partition (median of {len(sample)})",
+                      f"{median:.1f} s per partition", f"single run is {median / per_partition:.0f}x faster per partition")
+            out["per_partition_run_s"] = median
+        out["database"] = str(db)
+        return out
+    finally:
+        server.stop()
+
+
+# ---- queries -------------------------------------------------------------------------------------
+
+def bench_queries(bench: Bench, label: str, database: Path, repeats: int) -> dict:
+    latencies = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        for path in QUERIES:
+            sql = path.read_text(encoding="utf-8")
+            try:
+                con.execute(sql).fetchall()  # warm-up
+                latencies[path.stem] = median_time(lambda: con.execute(sql).fetchall(), repeats)
+            except duckdb.Error as exc:
+                bench.check(False, f"{path.name} failed: {exc}")
+                continue
+            bench.row("query", f"{label}: {path.name}", f"{latencies[path.stem] * 1e3:.1f} ms", f"median of {repeats}")
+    return latencies
+
+
+# ---- main ----------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(), "platform": platform.platform(),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small synthetic corpus only: a functional smoke test for CI (< 1 min)")
+    parser.add_argument("--work", type=Path, help="where corpora and data dirs go (default: a temporary folder, removed after)")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--skip-10y", action="store_true", help="leave out the 10-year backfill (the slow part)")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="papertrend-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args.quick)
+    info = machine()
+    print(f"papertrend bench ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory_gb']} GiB, "
+          f"Python {info['python']}, {info['date']}", flush=True)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    figures: dict = {"machine": info}
+    try:
+        if args.quick:
+            small = generate(work / "synth-2w", yesterday - dt.timedelta(days=13), 14)
+            figures["parse_2w"] = bench_parse(bench, "synthetic 2 weeks", small.root, 3)
+            run = bench_backfill(bench, "synthetic 2 weeks", small.root, small.daily, per_partition_sample=1, rerun=True)
+            figures["backfill_2w"] = run
+            figures["queries_2w"] = bench_queries(bench, "synthetic 2 weeks", Path(run["database"]), 3)
+        else:
+            years = {1: generate(work / "synth-1y", yesterday - dt.timedelta(days=364), 365)}
+            if not args.skip_10y:
+                years[10] = generate(work / "synth-10y", yesterday - dt.timedelta(days=3649), 3650)
+            if (REAL_CORPUS / "output").is_dir():
+                figures["parse_real"] = bench_parse(bench, "real corpus", REAL_CORPUS, 5)
+            else:
+                print(f"  (real corpus not at {REAL_CORPUS}: its rows are skipped)")
+            for n, corpus in years.items():
+                figures[f"parse_{n}y"] = bench_parse(bench, f"synthetic {n} year{'s' if n > 1 else ''}", corpus.root, 5 if n == 1 else 3)
+            if (REAL_CORPUS / "output").is_dir():
+                sys.path.insert(0, str(REPO))
+                from tests.test_enrichment import daily_lists
+
+                figures["backfill_real"] = bench_backfill(bench, "real corpus", REAL_CORPUS, daily_lists(REAL_CORPUS), 10, rerun=True)
+            for n, corpus in years.items():
+                label = f"synthetic {n} year{'s' if n > 1 else ''}"
+                figures[f"backfill_{n}y"] = bench_backfill(bench, label, corpus.root, corpus.daily, 10 if n == 1 else 0, rerun=n == 1)
+                figures[f"queries_{n}y"] = bench_queries(bench, label, Path(figures[f"backfill_{n}y"]["database"]), 5)
+            if 10 in years:
+                growth(bench, figures)
+    finally:
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print("| section | measurement | figure | reference |")
+    print("|---|---|---|---|")
+    for row in bench.rows:
+        print("| " + " | ".join(row) + " |")
+    if bench.problems:
+        print(f"\n{len(bench.problems)} functional problem(s):", *bench.problems, sep="\n  ")
+        return 1
+    print("\nno functional problems")
+    return 0
+
+
+def growth(bench: Bench, figures: dict) -> None:
+    one, ten = figures["backfill_1y"], figures["backfill_10y"]
+    work = ten["entries"] / one["entries"]
+    for what, a, b in (
+        ("parse time", figures["parse_1y"]["parse_s"], figures["parse_10y"]["parse_s"]),
+        ("backfill wall time", one["wall_s"], ten["wall_s"]),
+        ("backfill peak RSS", one["peak_rss_mb"], ten["peak_rss_mb"]),
+        ("slowest example query", max(figures["queries_1y"].values()), max(figures["queries_10y"].values())),
+    ):
+        bench.row("growth", f"1 -> 10 years: {what}", f"x{b / a:.1f}", f"work grew x{work:.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
