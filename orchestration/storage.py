@@ -4,8 +4,10 @@ Dagster's stock SQLite event log builds a new SQLAlchemy engine for every event 
 engine owns SQLAlchemy's compiled-statement cache, so every insert is compiled from scratch: about
 20 ms per event, and a backfill of years of days records tens of thousands of events (planned,
 materialized and one check evaluation per partition). Keeping the engines of recently used shards
-keeps that cache warm. Connections are still opened per use (NullPool) and SQLite's own locking
-still governs concurrent writers; only the engine objects are reused.
+keeps that cache warm. Each engine also keeps its SQLite connection open between transactions
+(a small QueuePool instead of Dagster's NullPool): opening a connection for every transaction took 31%
+of a 92-day run (22.8 s, now 15.8 s), mostly for check evaluations. SQLite's own locking
+still governs concurrent writers from other processes (the UI, a second run).
 
 It also writes event batches in one transaction per database. Dagster hands the storage batches
 (the "planned" events of a run and the materializations of a multi-partition output) only when
@@ -26,7 +28,7 @@ from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlalchemy_compat import db_result
 from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 MAX_CACHED_ENGINES = 32  # the index shard plus recent run shards; a webserver reads many runs
@@ -52,8 +54,9 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
             if engine is None:
                 engine = create_engine(
                     self.conn_string_for_shard(shard),
-                    poolclass=NullPool,
-                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                    poolclass=QueuePool, pool_size=1, max_overflow=4,
+                    # a pooled connection may serve another thread (the UI's), one at a time
+                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                 )
             self._engines[shard] = engine
             while len(self._engines) > MAX_CACHED_ENGINES:

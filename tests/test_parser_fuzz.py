@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES
 from tests.synthetic import Entry, digest_text, synthetic_entries
+from transforms import digest_parser
 from transforms.digest_parser import parse_digest
 from transforms.discovery import DigestSource
 from transforms.ingest import ingest_days
@@ -32,8 +33,18 @@ def headings(data: bytes) -> int:
     return sum(1 for line in text.split("\n") if HEADING.match(line))
 
 
+def line_reader_result(data: bytes, day: dt.date):
+    """The same parse with the fast path off: every entry through the line-by-line reader."""
+    digest_parser.FAST_PATH = False
+    try:
+        return parse_digest(data, "fuzz.md", day)
+    finally:
+        digest_parser.FAST_PATH = True
+
+
 def assert_accounted(data: bytes, day: dt.date = DAY) -> None:
     result = parse_digest(data, "fuzz.md", day)  # must not raise
+    assert result == line_reader_result(data, day)  # the fast path changes nothing but speed
     found = headings(data)
     if found:
         assert len(result.entries) + len(result.quarantine) == found

@@ -22,7 +22,6 @@ INT32_MAX = 2**31 - 1
 HEADER_RE = re.compile(r"^#(?!#)\s*每日论文汇总\s*(?:-\s*(?P<date>.*?))?\s*$")
 COUNT_RE = re.compile(r"^\*\*论文数量\*\*\s*[:：]\s*(?P<value>.*?)\s*$")
 EMPTY_DAY_MARKER = "今日无内容。"
-HEADING_START_RE = re.compile(r"^###(?!#)")
 HEADING_RE = re.compile(r"^###\s*(?P<golden>🏆\ufe0f?)?\s*(?P<rank>\d+)\.\s*(?P<title>.*?)\s*$")
 FIELD_RE = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*[:：]\s?(?P<value>.*?)\s*$")
 COUNTS_RE = re.compile(
@@ -34,6 +33,25 @@ ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d
 ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/" + ARXIV_ID_RE.pattern)
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+FAST_PATH = True  # tests switch it off to compare the fast reader with the line reader
+FIRST_TEXT_RE = re.compile(r"\S")
+# The generator's exact layout of one entry. A block in this layout is read with this one match;
+# anything else (variants, damage) goes through the line-by-line reader, which gives the same
+# record for this layout (tests/test_parser.py compares the two on every corpus entry).
+FAST_ENTRY_RE = re.compile(
+    r"### (?:(?P<golden>🏆) | )(?P<rank>[1-9][0-9]{0,8})\. (?P<title>\S(?:[^\n]*\S)?)\n"
+    r"\n"
+    r"\*\*论文链接\*\*: \[https://arxiv\.org/abs/(?P<id>[0-9]{4}\.[0-9]{4,5})\]\(https://arxiv\.org/abs/(?P=id)\)\n"
+    r"\*\*组织\*\*:(?P<org>[^\n]*)\n"
+    r"\*\*得分\*\*: (?P<score>[0-9]+(?:\.[0-9]+)?)\n"
+    r"\*\*标签\*\*:(?P<tags>[^\n]*)\n"
+    r"\*\*Upvotes\*\*: (?P<upvotes>[0-9]{1,9}) \| \*\*Stars\*\*: (?P<stars>[0-9]{1,9})\n"
+    r"(?:\n\*\*摘要\*\*: (?P<summary>\S(?:[^\n]*\S)?)\n)?"
+    r"(?:\n\*\*亮点\*\*:\n(?P<highlights>(?:  - \S(?:[^\n]*\S)?\n)+))?"
+    r"\n---\n*\Z"
+)
+# Text the line reader would take for another field or a continuation when found in the org or tags value.
+_FAST_UNSAFE_VALUE_RE = re.compile(r"\*\*")
 
 # Printed label -> our field. "Upvotes" is the combined "Upvotes | Stars" line.
 LABELS = {
@@ -222,6 +240,56 @@ def _parse_entry(block: list[tuple[int, str]]) -> dict:
     return record
 
 
+def _heading_starts(text: str) -> list[int]:
+    """Offsets of the lines that start with '###' but not '####' (str.find runs in C)."""
+    starts = [0] if text.startswith("###") and not text.startswith("####") else []
+    position = text.find("\n###")
+    while position != -1:
+        if not text.startswith("#", position + 4):
+            starts.append(position + 1)
+        position = text.find("\n###", position + 1)
+    return starts
+
+
+def _fast_entry(block_text: str, heading_no: int) -> dict | None:
+    """The record of a block in the generator's exact layout, or None to use the line reader."""
+    match = FAST_ENTRY_RE.match(block_text)
+    if match is None or len(block_text) > RAW_TEXT_LIMIT:
+        return None
+    org, tags = match.group("org"), match.group("tags")
+    if _FAST_UNSAFE_VALUE_RE.search(org) or _FAST_UNSAFE_VALUE_RE.search(tags):
+        return None
+    title_en, title_zh = split_title(match.group("title"))
+    org = org.strip()
+    highlights = match.group("highlights")
+    return {
+        "summary_zh": match.group("summary"),
+        "highlights": [line[4:] for line in highlights.split("\n")[:-1]] if highlights else [],
+        "arxiv_id": match.group("id"),
+        "org_raw": None if org in ("", "Unknown") else org,
+        "score": float(match.group("score")),
+        "tags": _parse_tags(tags),
+        "upvotes": int(match.group("upvotes")),
+        "stars": int(match.group("stars")),
+        "rank": int(match.group("rank")),
+        "is_golden": match.group("golden") is not None,
+        "title_en": title_en,
+        "title_zh": title_zh,
+        "source_line": heading_no,
+        "raw_text": _fast_raw(block_text, match),
+    }
+
+
+def _fast_raw(block_text: str, match: re.Match) -> str:
+    """What _raw gives for a block FAST_ENTRY_RE matched: in that layout only the organization and
+    tags lines can end in whitespace, and _raw strips line ends."""
+    org_end, tags_end = match.end("org"), match.end("tags")
+    if block_text[org_end - 1 : org_end].isspace() or block_text[tags_end - 1 : tags_end].isspace():
+        block_text = (block_text[: match.start("org")] + match.group("org").rstrip() + block_text[org_end : match.start("tags")]
+                      + match.group("tags").rstrip() + block_text[tags_end:])
+    return block_text.rstrip("\n")
+
+
 def _raw(block: list[tuple[int, str]]) -> str:
     text = "\n".join(line for _, line in block).rstrip("\n")
     if len(text) > RAW_TEXT_LIMIT:
@@ -241,27 +309,30 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), reason
 
 
-def _parse_header(lines: list[str], partition_date: dt.date | None) -> tuple[dt.date | None, str | None]:
-    """Return (header date, rejection reason)."""
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        match = HEADER_RE.match(line.strip())
-        if match is None:
-            return None, f"not a digest: line {line_no} should be '# 每日论文汇总 - YYYY-MM-DD', found {_show(line)}"
-        token = match.group("date")
-        if not token:
-            return None, None
-        try:
-            header_date = dt.date.fromisoformat(token)
-        except ValueError:
-            return None, f"header (line {line_no}): {_show(token)} is not a date YYYY-MM-DD"
-        if partition_date is not None and header_date != partition_date:
-            return header_date, (
-                f"header (line {line_no}): date {header_date} disagrees with the date in the path {partition_date}"
-            )
-        return header_date, None
-    return None, "not a digest: the file is empty"
+def _parse_header(text: str, partition_date: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """Return (header date, rejection reason), from the first line that is not blank."""
+    first = FIRST_TEXT_RE.search(text)
+    if first is None:
+        return None, "not a digest: the file is empty"
+    line_start = text.rfind("\n", 0, first.start()) + 1
+    line_end = text.find("\n", first.start())
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    line_no = text.count("\n", 0, line_start) + 1
+    match = HEADER_RE.match(line.strip())
+    if match is None:
+        return None, f"not a digest: line {line_no} should be '# 每日论文汇总 - YYYY-MM-DD', found {_show(line)}"
+    token = match.group("date")
+    if not token:
+        return None, None
+    try:
+        header_date = dt.date.fromisoformat(token)
+    except ValueError:
+        return None, f"header (line {line_no}): {_show(token)} is not a date YYYY-MM-DD"
+    if partition_date is not None and header_date != partition_date:
+        return header_date, (
+            f"header (line {line_no}): date {header_date} disagrees with the date in the path {partition_date}"
+        )
+    return header_date, None
 
 
 def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None = None) -> ParsedDigest:
@@ -272,23 +343,32 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
     """
     sha256 = hashlib.sha256(data).hexdigest()
     text, reject_reason = _decode(data)
-    lines = text.split("\n")
     header_date = None
     if reject_reason is None:
-        header_date, reject_reason = _parse_header(lines, partition_date)
+        header_date, reject_reason = _parse_header(text, partition_date)
     digest_date = partition_date or header_date
     result = ParsedDigest(source_path, sha256, digest_date, status="loaded")
 
-    preamble: list[tuple[int, str]] = []
-    blocks: list[list[tuple[int, str]]] = []
-    for line_no, line in enumerate(lines, start=1):
-        if HEADING_START_RE.match(line):
-            blocks.append([(line_no, line.rstrip())])
-        elif blocks:
-            blocks[-1].append((line_no, line.rstrip()))
-        else:
-            preamble.append((line_no, line.rstrip()))
-    result.heading_count = len(blocks)
+    # Entries start at lines beginning with '###'; slice the text there (no Python loop over lines).
+    starts = _heading_starts(text)
+    block_texts: list[tuple[int, str]] = []  # (line number of the heading, the block's text)
+    line_no, previous = 1, 0
+    for index, start in enumerate(starts):
+        line_no += text.count("\n", previous, start)
+        previous = start
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        block_texts.append((line_no, text[start:end]))
+    preamble_lines = (text[: starts[0]].split("\n")[:-1]) if starts else text.split("\n")
+    preamble = [(number, line.rstrip()) for number, line in enumerate(preamble_lines, start=1)]
+    result.heading_count = len(block_texts)
+
+    def block_lines(heading_no: int, block_text: str, last: bool) -> list[tuple[int, str]]:
+        split = block_text.split("\n")
+        if not last:
+            split = split[:-1]  # the newline before the next heading
+        return [(heading_no + offset, line.rstrip()) for offset, line in enumerate(split)]
+
+    blocks = [block_lines(no, block, i == len(block_texts) - 1) for i, (no, block) in enumerate(block_texts)] if reject_reason else None
 
     def quarantine(line_no: int, reason: str, raw_text: str) -> None:
         result.quarantine.append(
@@ -300,7 +380,7 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
         for block in blocks:
             quarantine(block[0][0], f"file rejected: {reject_reason}", _raw(block))
         if not blocks:
-            quarantine(1, f"file rejected: {reject_reason}", _raw(list(enumerate(lines, start=1))))
+            quarantine(1, f"file rejected: {reject_reason}", _raw([(n, line.rstrip()) for n, line in enumerate(text.split("\n"), start=1)]))
         return result
 
     notes = []
@@ -316,20 +396,24 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
         elif stripped == EMPTY_DAY_MARKER:
             empty_marker = True
 
-    for block in blocks:
-        try:
-            record = _parse_entry(block)
-        except EntryError as exc:
-            quarantine(block[0][0], str(exc), _raw(block))
-            continue
-        record.update(digest_date=digest_date, source_path=source_path, source_sha256=sha256, raw_text=_raw(block))
+    for index, (heading_no, block_text) in enumerate(block_texts):
+        record = _fast_entry(block_text, heading_no) if FAST_PATH else None
+        if record is None:
+            block = block_lines(heading_no, block_text, index == len(block_texts) - 1)
+            try:
+                record = _parse_entry(block)
+            except EntryError as exc:
+                quarantine(heading_no, str(exc), _raw(block))
+                continue
+            record["raw_text"] = _raw(block)
+        record.update(digest_date=digest_date, source_path=source_path, source_sha256=sha256)
         result.entries.append(record)
 
-    if not blocks and empty_marker:
+    if not block_texts and empty_marker:
         result.status = "empty"
-    elif not blocks and result.declared_count is None:
+    elif not block_texts and result.declared_count is None:
         notes.append("no entries and no '今日无内容。' marker: truncated file?")
-    if result.declared_count is not None and result.declared_count != len(blocks):
-        notes.append(f"declares {result.declared_count} entries, found {len(blocks)}")
+    if result.declared_count is not None and result.declared_count != len(block_texts):
+        notes.append(f"declares {result.declared_count} entries, found {len(block_texts)}")
     result.status_reason = "; ".join(notes) or None
     return result
