@@ -82,21 +82,24 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
         if not all(batchable(event) for event in events):
             super().store_event_batch(events)
             return
-        by_run: dict[str, list[EventLogEntry]] = defaultdict(list)
-        for event in events:
-            by_run[event.run_id].append(event)
-        for run_id, run_events in by_run.items():
+        # Serialising an event is most of its cost: do it once for both databases, as store_event does.
+        inserts = [self.prepare_insert_event(event) for event in events]
+        by_run: dict[str, list] = defaultdict(list)
+        for event, insert in zip(events, inserts):
+            by_run[event.run_id].append(insert)
+        for run_id, run_inserts in by_run.items():
             with self.run_connection(run_id) as conn:
-                for event in run_events:
-                    conn.execute(self.prepare_insert_event(event))
-        asset_events = [e for e in events if e.is_dagster_event]
-        if asset_events:
+                for insert in run_inserts:
+                    conn.execute(insert)
+        mirrored = [(event, insert) for event, insert in zip(events, inserts) if event.is_dagster_event]
+        if mirrored:
             # mirrored into the cross-run index shard, as store_event does for each asset event
             with self.index_transaction() as conn:
-                event_ids = []
-                for event in asset_events:
-                    with db_result(conn, self.prepare_insert_event(event)) as result:
+                asset_events, event_ids = [], []
+                for event, insert in mirrored:
+                    with db_result(conn, insert) as result:
                         event_ids.append(result.inserted_primary_key[0])
+                    asset_events.append(event)
                 # One multi-row insert for the batch's tags (the stock code checks the table exists per event).
                 self._store_asset_event_tags(conn, asset_events, event_ids)
                 # The asset_keys row keeps, per column, the value of the last event setting it, and
