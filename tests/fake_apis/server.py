@@ -143,6 +143,9 @@ class FakeApis:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; with Nagle's algorithm on, a keep-alive
+            # client's delayed ACK holds the body back ~40 ms per response. Real servers do not.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet
                 pass
