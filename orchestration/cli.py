@@ -249,7 +249,8 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
     console.print(f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' GROUP BY 1 ORDER BY n DESC LIMIT 10\"{data_option}")
     console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\"")
-    console.print(f"  duckdb -readonly {db} < warehouse/queries/top_orgs.sql   # example queries: warehouse/queries/")
+    queries = os.path.relpath(Path(__file__).resolve().parents[1] / "warehouse" / "queries")
+    console.print(f"  duckdb -readonly {db} < {queries}/top_orgs.sql   # more example queries in {queries}/")
     report = data.report_dir / "trend_report.html"
     if report.exists():
         console.print(f"[bold]Trend report[/] {os.path.relpath(report)}  (charts: {os.path.relpath(data.report_dir)}/*.png)")
