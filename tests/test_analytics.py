@@ -218,3 +218,25 @@ def test_re_running_the_model_changes_nothing(capsys, tmp_path):
     before = {t: query(data / "warehouse.duckdb", f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
     assert run_cli(capsys, *args)[0] == 0
     assert {t: query(data / "warehouse.duckdb", f"SELECT * FROM {t} ORDER BY ALL") for t in tables} == before
+
+
+def test_materializing_one_table_of_the_model_writes_and_reports_only_that_table(capsys, tmp_path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.definitions import JOB_NAME, build_definitions
+
+    data = tmp_path / "data"
+    args = ("run", "--digests", EXAMPLES, "--data-dir", data, "--no-progress", "--start", "2026-03-13", "--end", "2026-03-13")
+    assert run_cli(capsys, *args)[0] == 0
+    topic_file = data / "lake" / "dim_topic" / "data.parquet"
+    before = topic_file.stat().st_mtime_ns
+    monkeypatch.setenv("PAPERTREND_DIGESTS_DIR", str(EXAMPLES))
+    monkeypatch.setenv("PAPERTREND_DATA_DIR", str(data))
+    job = build_definitions().resolve_job_def(JOB_NAME)
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), partition_key="2026-03-13",
+                                    asset_selection=[dg.AssetKey("dim_org")])
+    assert result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"dim_org"}
+    assert [e.asset_check_key.name for e in result.get_asset_check_evaluations()] == ["orgs_reviewed"]
+    assert topic_file.stat().st_mtime_ns == before  # not selected, not rewritten

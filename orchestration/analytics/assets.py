@@ -46,14 +46,17 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
         data, lake = papertrend.data, papertrend.data.lake
         aliases, taxonomy = load_aliases(), load_taxonomy()
         days = [dt.date.fromisoformat(k) for k in context.partition_keys]
+        selected = {key.to_user_string() for key in context.selected_asset_keys}
+        checks = {key.name for key in context.selected_asset_check_keys}
         with data.write_lock():
             # One transform over all the run's days, then one Parquet file per day.
             entries = [e for e in (lake.read_partition(STG_DIGEST_ENTRIES, day) for day in days) if e is not None]
             fct = analytics.appearances(pl.concat(entries) if entries else STG_DIGEST_ENTRIES.empty(), aliases)
-            by_day = fct.partition_by("digest_date", as_dict=True)
-            for day in days:
-                lake.write_partition(FCT_PAPER_APPEARANCES, day, by_day.get((day,), FCT_PAPER_APPEARANCES.empty()))
-                progress.report("analytics", day.isoformat())
+            if FCT_PAPER_APPEARANCES.name in selected:
+                by_day = fct.partition_by("digest_date", as_dict=True)
+                for day in days:
+                    lake.write_partition(FCT_PAPER_APPEARANCES, day, by_day.get((day,), FCT_PAPER_APPEARANCES.empty()))
+                    progress.report("analytics", day.isoformat())
             flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
             # The dimensions and the bridge describe every loaded day, so they are rebuilt whole.
             everything = lake.read_all(STG_DIGEST_ENTRIES)
@@ -61,25 +64,34 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
             dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
             changes = analytics.tier_changes(everything)
             for table, frame in ((DIM_ORG, dim_org), (DIM_TOPIC, dim_topic), (BRIDGE_PAPER_TOPIC, bridge), (FCT_LAB_TIER_CHANGES, changes)):
-                lake.write_table(table, frame)
+                if table.name in selected:
+                    lake.write_table(table, frame)
         papers = everything.get_column("arxiv_id").n_unique()
         labelled = bridge.get_column("arxiv_id").n_unique()
         coverage = labelled / papers if papers else 1.0
         unreviewed = dim_org.filter(~pl.col("reviewed")).get_column("org_name").to_list()
-        yield dg.MaterializeResult(asset_key=DIM_ORG.name, metadata={"dagster/row_count": dim_org.height, "unreviewed": len(unreviewed)})
-        yield dg.MaterializeResult(asset_key=DIM_TOPIC.name, metadata={"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version})
-        yield dg.MaterializeResult(asset_key=BRIDGE_PAPER_TOPIC.name, metadata={"dagster/row_count": bridge.height, "papers": papers, "labelled": labelled, "coverage": round(coverage, 4)})
-        yield dg.MaterializeResult(asset_key=FCT_PAPER_APPEARANCES.name, metadata={"days": len(days), "flagged": flagged})
-        yield dg.MaterializeResult(asset_key=FCT_LAB_TIER_CHANGES.name, metadata={
-            "dagster/row_count": changes.height,
-            "rule_change_dates": dg.MetadataValue.json(sorted({d.isoformat() for d in changes.get_column("rule_change_date")})),
-        })
-        yield dg.AssetCheckResult(asset_key=DIM_ORG.name, check_name="orgs_reviewed", passed=not unreviewed,
-                                  severity=dg.AssetCheckSeverity.WARN, metadata={"unreviewed": dg.MetadataValue.json(unreviewed[:50])})
-        yield dg.AssetCheckResult(asset_key=BRIDGE_PAPER_TOPIC.name, check_name="topic_coverage", passed=coverage >= TOPIC_COVERAGE_TARGET,
-                                  severity=dg.AssetCheckSeverity.WARN, metadata={"coverage": round(coverage, 4), "unlabelled": papers - labelled})
-        yield dg.AssetCheckResult(asset_key=FCT_PAPER_APPEARANCES.name, check_name="scores_explained", passed=flagged == 0,
-                                  severity=dg.AssetCheckSeverity.WARN, metadata={"flagged_this_run": flagged})
+        results = {
+            DIM_ORG.name: {"dagster/row_count": dim_org.height, "unreviewed": len(unreviewed)},
+            DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
+            BRIDGE_PAPER_TOPIC.name: {"dagster/row_count": bridge.height, "papers": papers, "labelled": labelled, "coverage": round(coverage, 4)},
+            FCT_PAPER_APPEARANCES.name: {"days": len(days), "flagged": flagged},
+            FCT_LAB_TIER_CHANGES.name: {
+                "dagster/row_count": changes.height,
+                "rule_change_dates": dg.MetadataValue.json(sorted({d.isoformat() for d in changes.get_column("rule_change_date")})),
+            },
+        }
+        for name, metadata in results.items():
+            if name in selected:
+                yield dg.MaterializeResult(asset_key=name, metadata=metadata)
+        evaluations = [
+            (DIM_ORG, "orgs_reviewed", not unreviewed, {"unreviewed": dg.MetadataValue.json(unreviewed[:50])}),
+            (BRIDGE_PAPER_TOPIC, "topic_coverage", coverage >= TOPIC_COVERAGE_TARGET, {"coverage": round(coverage, 4), "unlabelled": papers - labelled}),
+            (FCT_PAPER_APPEARANCES, "scores_explained", flagged == 0, {"flagged_this_run": flagged}),
+        ]
+        for table, check, passed, metadata in evaluations:
+            if check in checks:
+                yield dg.AssetCheckResult(asset_key=table.name, check_name=check, passed=passed,
+                                          severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
 
     return [analytics_model]
 
