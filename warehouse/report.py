@@ -25,7 +25,7 @@ plt.rcParams.update({"text.parse_math": False, "figure.dpi": 100, "savefig.dpi":
 CHARTS = {
     "org_share": "Organization share of digest appearances, by month",
     "rising_topics": "Rising topics: weekly share of papers",
-    "score_components": "What the score is made of, by week",
+    "score_components": "What the score is made of, over time",
     "star_momentum": "Stars gained in the 30 days after a paper's first appearance",
 }
 TOP_ORGS, RISING_TOPICS, MOMENTUM_PAPERS = 8, 6, 15
@@ -80,7 +80,8 @@ def _org_share(con, path: Path) -> tuple[Path, list]:
             ax.bar(range(len(months)), values, bottom=bottom, label=name)
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.bar(range(len(months)), [1 - b for b in bottom], bottom=bottom, color="#ddd", label="all others and unknown")
-        ax.set_xticks(range(len(months)), [m.strftime("%Y-%m") for m in months], rotation=45, ha="right")
+        step = max(1, len(months) // 12)
+        ax.set_xticks(list(range(len(months)))[::step], [m.strftime("%Y-%m") for m in months][::step], rotation=45, ha="right")
         ax.set_ylabel("share of appearances")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
@@ -128,23 +129,27 @@ def _rising_topics(con, path: Path) -> tuple[Path, list]:
 
 
 def _score_components(con, path: Path) -> Path:
-    weeks = _rows(con, "SELECT week_start, mean_upvote_part, mean_star_part, mean_lab_bonus, mean_comment_part, median_score FROM score_distribution ORDER BY 1")
+    [(weeks_loaded,)] = _rows(con, "SELECT count(DISTINCT date_trunc('week', digest_date)) FROM fct_paper_appearances")
+    unit = "week" if weeks_loaded <= 60 else "month"  # a bar per week stops being readable after a year
+    periods = _rows(con, """
+        SELECT date_trunc(?, digest_date)::DATE, avg(upvote_part), avg(star_part), avg(lab_bonus), avg(remainder), median(score)
+        FROM fct_paper_appearances GROUP BY 1 ORDER BY 1""", [unit])
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    if not weeks:
+    if not periods:
         _empty(ax, "No appearances loaded yet")
     else:
-        x = range(len(weeks))
-        bottom = [0.0] * len(weeks)
+        x = range(len(periods))
+        bottom = [0.0] * len(periods)
         for index, label in enumerate(["5·ln(1+upvotes)", "6·ln(1+stars)", "lab bonus", "1·ln(1+comments)"], start=1):
-            values = [w[index] for w in weeks]
-            ax.bar(x, values, bottom=bottom, label=label)
+            values = [p[index] for p in periods]
+            ax.bar(x, values, bottom=bottom, width=0.9, label=label)
             bottom = [b + v for b, v in zip(bottom, values)]
-        ax.plot(x, [w[5] for w in weeks], color="black", marker=".", label="median score")
-        step = max(1, len(weeks) // 12)
-        ax.set_xticks(list(x)[::step], [w[0].isoformat() for w in weeks][::step], rotation=45, ha="right")
+        ax.plot(x, [p[5] for p in periods], color="black", marker=".", label="median score")
+        step = max(1, len(periods) // 12)
+        ax.set_xticks(list(x)[::step], [p[0].isoformat() for p in periods][::step], rotation=45, ha="right")
         ax.set_ylabel("mean points per appearance")
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
-    ax.set_title(CHARTS["score_components"])
+    ax.set_title(f"What the score is made of, by {unit}")
     return _save(fig, path)
 
 
