@@ -33,11 +33,10 @@ QUERIES = sorted((REPO / "warehouse" / "queries").glob("*.sql"))
 
 
 class Bench:
-    def __init__(self, work: Path, quick: bool):
-        self.work, self.quick = work, quick
+    def __init__(self, work: Path):
+        self.work = work
         self.rows: list[tuple[str, str, str, str]] = []  # (section, measurement, figure, reference / ratio)
         self.problems: list[str] = []
-        self.figures: dict = {}
 
     def row(self, section: str, what: str, figure: str, reference: str = "") -> None:
         self.rows.append((section, what, figure, reference))
@@ -97,7 +96,7 @@ def run_pipeline(digests: Path, data: Path, env: dict, start: dt.date | None = N
     return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "ok": os.waitstatus_to_exitcode(status) == 0}
 
 
-def pipeline_env(base: str, data: Path) -> dict:
+def pipeline_env(base: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_", "DAGSTER_HOME"))}
     env.update(
         ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base, GITHUB_API_URL=base,
@@ -108,15 +107,14 @@ def pipeline_env(base: str, data: Path) -> dict:
 
 
 def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_partition_sample: int, rerun: bool) -> dict:
-    sys.path.insert(0, str(REPO))
-    from tests.fake_apis.server import FakeApis
+    from tests.fake_apis.server import FakeApis  # `python -m bench.main` runs from the repository root
 
     server = FakeApis(daily=daily)
     base = server.start()
     data = bench.work / f"data-{label.split(':')[0].replace(' ', '-')}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
-    env = pipeline_env(base, data)
+    env = pipeline_env(base)
     try:
         days = sorted(daily)
         span = (days[-1] - days[0]).days + 1
@@ -125,7 +123,10 @@ def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_par
         counts = dict(server.counts)
         bench.check(result["ok"], f"{label}: the backfill run failed (see {data}.log)")
         db = data / "warehouse.duckdb"
-        loaded = duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM fct_paper_appearances").fetchone()[0] if db.exists() else 0
+        loaded = 0
+        if db.exists():
+            with duckdb.connect(str(db), read_only=True) as con:
+                loaded = con.execute("SELECT count(*) FROM fct_paper_appearances").fetchone()[0]
         expected = sum(len(v) for v in daily.values())
         bench.check(loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests")
         per_partition = result["wall_s"] / span
@@ -199,7 +200,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="papertrend-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work, args.quick)
+    bench = Bench(work)
     info = machine()
     print(f"papertrend bench ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory_gb']} GiB, "
           f"Python {info['python']}, {info['date']}", flush=True)
@@ -223,7 +224,6 @@ def main(argv=None) -> int:
             for n, corpus in years.items():
                 figures[f"parse_{n}y"] = bench_parse(bench, f"synthetic {n} year{'s' if n > 1 else ''}", corpus.root, 5 if n == 1 else 3)
             if (REAL_CORPUS / "output").is_dir():
-                sys.path.insert(0, str(REPO))
                 from tests.test_enrichment import daily_lists
 
                 figures["backfill_real"] = bench_backfill(bench, "real corpus", REAL_CORPUS, daily_lists(REAL_CORPUS), 10, rerun=True)

@@ -355,16 +355,22 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def _built_data_dir(data_dir: Path | None):
+    """The data dir (option, environment or default) whose analyst database exists."""
+    from warehouse import DataDir
+
+    if data_dir is not None:
+        os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
+    data = DataDir(settings.data_dir())
+    if not data.analyst_db.exists():
+        raise CliError(f"no warehouse at {data.analyst_db}: run `papertrend run` first")
+    return data
+
+
 def cmd_sql(args) -> int:
     import duckdb
 
-    from warehouse import DataDir
-
-    if args.data_dir is not None:
-        os.environ[settings.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
-    db = DataDir(settings.data_dir()).analyst_db
-    if not db.exists():
-        raise CliError(f"no warehouse at {db}: run `papertrend run` first")
+    db = _built_data_dir(args.data_dir).analyst_db
     try:
         with duckdb.connect(str(db), read_only=True) as con:
             relation = con.sql(args.query)
@@ -397,13 +403,7 @@ def cmd_sql(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from warehouse import DataDir
-
-    if args.data_dir is not None:
-        os.environ[settings.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
-    data = DataDir(settings.data_dir())
-    if not data.analyst_db.exists():
-        raise CliError(f"no warehouse at {data.analyst_db}: run `papertrend run` first")
+    data = _built_data_dir(args.data_dir)
     from warehouse.report import build_report
 
     with data.write_lock():

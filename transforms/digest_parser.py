@@ -50,8 +50,6 @@ FAST_ENTRY_RE = re.compile(
     r"(?:\n\*\*亮点\*\*:\n(?P<highlights>(?:  - \S(?:[^\n]*\S)?\n)+))?"
     r"\n---\n*\Z"
 )
-# Text the line reader would take for another field or a continuation when found in the org or tags value.
-_FAST_UNSAFE_VALUE_RE = re.compile(r"\*\*")
 
 # Printed label -> our field. "Upvotes" is the combined "Upvotes | Stars" line.
 LABELS = {
@@ -257,8 +255,6 @@ def _fast_entry(block_text: str, heading_no: int) -> dict | None:
     if match is None or len(block_text) > RAW_TEXT_LIMIT:
         return None
     org, tags = match.group("org"), match.group("tags")
-    if _FAST_UNSAFE_VALUE_RE.search(org) or _FAST_UNSAFE_VALUE_RE.search(tags):
-        return None
     title_en, title_zh = split_title(match.group("title"))
     org = org.strip()
     highlights = match.group("highlights")

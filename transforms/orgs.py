@@ -34,7 +34,10 @@ def org_key(name: str) -> str:
 
 
 def load_aliases(path: str | Path | None = None) -> pl.DataFrame:
-    """The reviewed alias table, checked: errors name the file, the line and the field."""
+    """The reviewed alias table, checked: errors name the file, the line and the field.
+
+    Each row also carries its ``key`` (lookup_key of raw_org), which map_orgs joins on.
+    """
     path = Path(path) if path else default_aliases_path()
     aliases = pl.read_csv(path, comment_prefix="#", schema=dict.fromkeys(("raw_org", "org", "parent_org", "merge_reason"), pl.String))
     first_line = 1 + next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if not line.startswith("#"))
@@ -54,7 +57,7 @@ def load_aliases(path: str | Path | None = None) -> pl.DataFrame:
     if problems:
         raise ValueError("\n".join(problems))
     _check_acyclic(dict(keyed.select("org", "parent_org").unique().iter_rows()), path)
-    return keyed.drop("key")
+    return keyed
 
 
 def _check_acyclic(parent_of: dict[str, str | None], path: Path) -> None:
@@ -69,11 +72,7 @@ def _check_acyclic(parent_of: dict[str, str | None], path: Path) -> None:
 
 def map_orgs(org_raw: pl.Series, aliases: pl.DataFrame) -> pl.DataFrame:
     """For each printed string (null = 'Unknown'): org_key, org_name and whether the file reviewed it."""
-    table = (
-        aliases.with_columns(pl.col("raw_org").map_elements(lookup_key, return_dtype=pl.String).alias("key"))
-        .unique("key", keep="first", maintain_order=True)
-        .select("key", pl.col("org").alias("org_name"))
-    )
+    table = aliases.unique("key", keep="first", maintain_order=True).select("key", pl.col("org").alias("org_name"))
     raw = org_raw.fill_null(UNKNOWN_ORG).alias("raw")
     frame = pl.DataFrame(raw).with_columns(pl.col("raw").map_elements(lookup_key, return_dtype=pl.String).alias("key"))
     joined = frame.join(table, on="key", how="left", maintain_order="left")

@@ -105,6 +105,7 @@ def label_papers(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         pl.col("highlights").list.join("\n").alias("highlights"),
         pl.col("categories"),
     )
+    categories = texts.select("arxiv_id", pl.col("categories")).explode("categories").drop_nulls("categories")
     frames = []
     for topic in taxonomy.topics:
         for sources, regex in ((ENGLISH_SOURCES, topic.en_regex), (CHINESE_SOURCES, topic.zh_regex)):
@@ -117,7 +118,6 @@ def label_papers(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
                 ).filter(pl.col("matched").is_not_null() & (pl.col("matched") != ""))
                 frames.append(matched.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(source).alias("source")))
         if topic.categories:
-            categories = texts.select("arxiv_id", pl.col("categories")).explode("categories").drop_nulls("categories")
             hits = categories.filter(
                 pl.col("categories").map_elements(topic.category_matches, return_dtype=pl.Boolean)
             ).group_by("arxiv_id", maintain_order=True).agg(pl.col("categories").str.join(", ").alias("matched"))

@@ -198,7 +198,7 @@ def build_report(database: Path, out_dir: Path) -> Report:
                                ORDER BY score DESC, digest_date, rank LIMIT 10""")
         momentum = _rows(con, """SELECT arxiv_id, title_en, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum
                                  WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC LIMIT 10""")
-    report = Report(out_dir / "trend_report.html", charts, top_orgs, [(n, e, r) for n, e, r in rising], changes, summary)
+    report = Report(out_dir / "trend_report.html", charts, top_orgs, rising, changes, summary)
     sections = []
     for name, title in CHARTS.items():
         encoded = base64.b64encode(charts[name].read_bytes()).decode("ascii")

@@ -49,9 +49,10 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
         selected = {key.to_user_string() for key in context.selected_asset_keys}
         checks = {key.name for key in context.selected_asset_check_keys}
         with data.write_lock():
+            # Every loaded day is read once: the dimensions describe all of them, the fact the run's days.
+            everything = lake.read_all(STG_DIGEST_ENTRIES)
             # One transform over all the run's days, then one Parquet file per day.
-            entries = [e for e in (lake.read_partition(STG_DIGEST_ENTRIES, day) for day in days) if e is not None]
-            fct = analytics.appearances(pl.concat(entries) if entries else STG_DIGEST_ENTRIES.empty(), aliases)
+            fct = analytics.appearances(everything.filter(pl.col("digest_date").is_in(days)), aliases)
             if FCT_PAPER_APPEARANCES.name in selected:
                 by_day = fct.partition_by("digest_date", as_dict=True)
                 for day in days:
@@ -59,7 +60,6 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
                     progress.report("analytics", day.isoformat())
             flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
             # The dimensions and the bridge describe every loaded day, so they are rebuilt whole.
-            everything = lake.read_all(STG_DIGEST_ENTRIES)
             dim_org = analytics.dim_org(everything, aliases)
             dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
             changes = analytics.tier_changes(everything)
