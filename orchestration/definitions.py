@@ -6,6 +6,7 @@ from orchestration.analytics.assets import ANALYTICS_TABLES, build_analytics_ass
 from orchestration.enrich.assets import build_enrich_assets
 from orchestration.enrich.github_assets import GITHUB_TABLES, build_github_assets
 from orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
+from orchestration.ingest.reports_assets import REPORT_TABLES, build_reports_assets
 from orchestration.ingest.sensors import build_digest_sensor
 from orchestration.partitions import daily_partitions
 from orchestration.publish.assets import build_publish_asset
@@ -18,9 +19,10 @@ JOB_NAME = "papertrend_job"
 def build_definitions() -> dg.Definitions:
     partitions_def = daily_partitions()
     ingest = build_ingest_assets(partitions_def)
+    reports = build_reports_assets(partitions_def)
     enrich = build_enrich_assets(partitions_def) + build_github_assets(partitions_def)
     analytics = build_analytics_assets(partitions_def)
-    published = [t.name for t in INGEST_TABLES + GITHUB_TABLES + ANALYTICS_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
+    published = [t.name for t in INGEST_TABLES + REPORT_TABLES + GITHUB_TABLES + ANALYTICS_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
     analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(name) for name in published])
     trend_report = build_report_asset(partitions_def, analyst_warehouse.key)
     job = dg.define_asset_job(
@@ -30,7 +32,7 @@ def build_definitions() -> dg.Definitions:
         description="Everything, for a range of days: ingest, validate, enrich, model, publish, report. Range backfills run as one run.",
     )
     return dg.Definitions(
-        assets=[ingest, *enrich, *analytics, analyst_warehouse, trend_report],
+        assets=[ingest, reports, *enrich, *analytics, analyst_warehouse, trend_report],
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def)],
         schedules=[

@@ -6,7 +6,7 @@ import dagster as dg
 from orchestration import settings
 from sources import arxiv, github, huggingface
 from sources.http import RetryPolicy, shared_limiter
-from transforms.discovery import discover_digests
+from transforms.discovery import SourceTree, discover_digests, scan_sources
 from warehouse import DataDir
 
 
@@ -27,6 +27,10 @@ class PapertrendConfig(dg.ConfigurableResource):
 
     def discover(self) -> dict:
         return discover_digests(self.digests_dir)
+
+    def scan(self) -> SourceTree:
+        """Every source file under the digests folder, classified by content (digests among them)."""
+        return scan_sources(self.digests_dir)
 
 
 def config_from_env() -> PapertrendConfig:

@@ -14,10 +14,18 @@ from tests.synthetic import synthetic_entries, write_digest
 
 EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
                    "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse",
-                   "dim_org", "dim_topic", "bridge_paper_topic", "fct_paper_appearances", "fct_lab_tier_changes", "trend_report"}
+                   "dim_org", "dim_topic", "bridge_paper_topic", "fct_paper_appearances", "fct_lab_tier_changes", "trend_report",
+                   "source_files", "stg_github_trending", "paper_notes"}
 EXPECTED_CHECKS = {
     ("stg_digest_entries", "matches_contract"),
     ("stg_digest_entries", "nothing_quarantined"),
+    ("stg_digest_entries", "agrees_with_stats_json"),
+    ("source_files", "matches_contract"),
+    ("stg_github_trending", "matches_contract"),
+    ("stg_github_trending", "every_repository_read"),
+    ("stg_github_trending", "agrees_with_stats_json"),
+    ("stg_github_trending", "consecutive_days_agree"),
+    ("paper_notes", "matches_contract"),
     ("digest_quarantine", "matches_contract"),
     ("digest_files", "matches_contract"),
     ("digest_files", "declared_count_matches"),

@@ -148,24 +148,32 @@ def test_bundled_examples_run_by_default(capsys, tmp_path, monkeypatch):
     assert query(tmp_path / "data" / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(286,)]
 
 
-def test_unreadable_and_foreign_files_are_rejected_and_other_days_load(capsys, tmp_path):
+def test_foreign_files_are_listed_not_rejected_and_damaged_digests_are_rejected(capsys, tmp_path):
+    """SYNTHETIC files. Only a file whose content is a digest competes for its day."""
     root = tmp_path / "digests"
     write_digest(root, D1, synthetic_entries(D1, 2))
-    (root / f"{D2}.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")  # not UTF-8
+    (root / f"{D2}.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")  # not UTF-8, not a digest
     (root / f"{D3}.md").write_text("# Meeting notes\n\nNothing to see.\n", encoding="utf-8")  # not a digest
     write_digest(root, D4, synthetic_entries(D4, 1))
+    # beside D4's digest: a note of one's own, and a digest whose title line was damaged (its entry
+    # layout still says digest): D4 is claimed twice and rejected, the others load.
+    (root / "output" / D4.isoformat() / "notes.md").write_text("# Synthetic notes\n", encoding="utf-8")
+    damaged = digest_text(D4, synthetic_entries(D4, 1)).replace("# 每日论文汇总 - ", "# 每日论文 ", 1)
+    (root / "output" / D4.isoformat() / "papers" / "copy.md").write_text(damaged, encoding="utf-8")
     data = tmp_path / "data"
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
     db = data / "warehouse.duckdb"
-    assert query(db, "SELECT digest_date, status, status_reason FROM digest_files ORDER BY 1") == [
-        (D1, "loaded", None),
-        (D2, "rejected", "not valid UTF-8: byte 0x89 at offset 0"),
-        (D3, "rejected", "not a digest: line 1 should be '# 每日论文汇总 - YYYY-MM-DD', found '# Meeting notes'"),
-        (D4, "loaded", None),
+    statuses = query(db, "SELECT digest_date, status, status_reason FROM digest_files ORDER BY 1")
+    assert statuses[:3] == [(D1, "loaded", None), (D2, "missing", None), (D3, "missing", None)]
+    assert statuses[3][:2] == (D4, "rejected") and statuses[3][2].startswith("2 files claim 2026-02-05: ")
+    assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(2,)]
+    assert query(db, "SELECT DISTINCT digest_date FROM digest_quarantine") == [(D4,)]
+    assert query(db, "SELECT digest_date, source_path, kind, used, detail FROM source_files WHERE kind = 'other' ORDER BY 1, 2") == [
+        (D2, f"{D2}.md", "other", False, "not valid UTF-8: byte 0x89 at offset 0"),
+        (D3, f"{D3}.md", "other", False, None),
+        (D4, f"output/{D4}/notes.md", "other", False, None),
     ]
-    assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(3,)]
-    assert query(db, "SELECT digest_date, source_path, source_line FROM digest_quarantine ORDER BY 1") == [
-        (D2, f"{D2}.md", 1), (D3, f"{D3}.md", 1)]
+    assert [r[0] for r in query(db, "SELECT used FROM source_files WHERE kind = 'paper_digest' AND digest_date = ?", [D4])] == [False, False]
 
 
 def test_quotes_semicolons_and_markup_are_stored_verbatim(capsys, tmp_path):

@@ -9,6 +9,7 @@ from orchestration.partitions import SINGLE_RUN
 from orchestration.resources import PapertrendConfig
 from schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
 from transforms.ingest import ingest_days
+from transforms.reports import read_stats, stats_agree_with_papers
 
 INGEST_TABLES = (STG_DIGEST_ENTRIES, DIGEST_QUARANTINE, DIGEST_FILES)
 GROUP = "ingest"
@@ -28,6 +29,16 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
             partitions_def=partitions_def,
             description="Every entry of the day's digest loaded; otherwise lists what went to digest_quarantine and why.",
         ),
+        dg.AssetCheckSpec(
+            "agrees_with_stats_json",
+            asset=STG_DIGEST_ENTRIES.name,
+            partitions_def=partitions_def,
+            description=(
+                "Where the day has the generator's stats.json with a papers block, its count and total_score equal "
+                "the entries loaded and their summed scores (to the cent). Days without one are not evaluated. "
+                "All such days of the real corpus agree (129 in ../shared/corpus/dailynews, 91 in the repository clone)."
+            ),
+        ),
     ]
 
     @dg.multi_asset(
@@ -44,7 +55,9 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
     def ingest_digests(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
         data = papertrend.data
         lake = data.lake
-        sources = papertrend.discover()
+        tree = papertrend.scan()
+        sources = tree.digests
+        stats_files = tree.by_day("stats_json")
         selected = {key.to_user_string() for key in context.selected_asset_keys}
         tables = [t for t in INGEST_TABLES if t.name in selected]
         totals = {t.name: 0 for t in tables}
@@ -104,6 +117,9 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
                         "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
                     },
                 )
+                evaluation = _stats_evaluation(result, stats_files)
+                if evaluation is not None:
+                    yield evaluation
         for table in tables:
             yield dg.MaterializeResult(
                 asset_key=table.name,
@@ -112,3 +128,29 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
             )
 
     return ingest_digests
+
+
+def _stats_evaluation(result, stats_files) -> dg.AssetCheckEvaluation | None:
+    """Compare the day's stats.json papers block with what was loaded; None when there is nothing to compare."""
+    files = stats_files.get(result.digest_date, [])
+    if len(files) != 1:
+        return None  # none, or two (source_files says so): nothing trustworthy to compare with
+    stats = read_stats(files[0].path.read_bytes(), files[0].relative_path)
+    if stats.papers_count is None and stats.papers_total_score is None and stats.error is None:
+        return None
+    count = len(result.entries)
+    total = round(float(result.entries.get_column("score").sum() or 0.0), 2)
+    return dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey(STG_DIGEST_ENTRIES.name),
+        check_name="agrees_with_stats_json",
+        passed=stats.error is None and stats_agree_with_papers(stats, count, total),
+        partition=result.digest_date.isoformat(),
+        metadata={
+            "stats_json": files[0].relative_path,
+            "stats_count": stats.papers_count if stats.papers_count is not None else -1,
+            "loaded_count": count,
+            "stats_total_score": stats.papers_total_score if stats.papers_total_score is not None else -1.0,
+            "loaded_total_score": total,
+            "problem": stats.error or "none",
+        },
+    )
