@@ -24,6 +24,7 @@ import duckdb
 import psutil
 
 from bench.synth import generate
+from transforms import clock
 from transforms.digest_parser import parse_digest
 from transforms.discovery import discover_digests
 
@@ -185,7 +186,7 @@ def bench_queries(bench: Bench, label: str, database: Path, repeats: int) -> dic
 
 def machine() -> dict:
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": clock.now().isoformat(timespec="seconds"),
         "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(), "platform": platform.platform(),
     }
@@ -204,7 +205,7 @@ def main(argv=None) -> int:
     info = machine()
     print(f"papertrend bench ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory_gb']} GiB, "
           f"Python {info['python']}, {info['date']}", flush=True)
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.yesterday_utc()
     figures: dict = {"machine": info}
     try:
         if args.quick:

@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from orchestration import settings
+from transforms import clock
 
 DAGSTER_YAML_MARKER = "# Written by papertrend"
 DAGSTER_YAML = """\
@@ -135,6 +136,17 @@ def _quiet_dagster() -> None:
     warnings.filterwarnings("ignore", message=".*(beta|preview|deprecated).*")
 
 
+def run_range(start: dt.date, end: dt.date, yesterday: dt.date) -> tuple[dt.date, dt.date, str | None]:
+    """The days a run covers: at most up to ``yesterday`` (UTC), the last day that has ended."""
+    note = None
+    if end > yesterday:
+        note = f"{end} has not ended yet (UTC); running up to {yesterday}"
+        end = yesterday
+    if start > end:
+        raise CliError(f"--start {start} is after --end {end}")
+    return start, end, note
+
+
 def cmd_run(args) -> int:
     _export_settings(args.digests, args.data_dir, args.offline, args.refresh)
     _quiet_dagster()
@@ -147,15 +159,12 @@ def cmd_run(args) -> int:
     digests_dir = settings.digests_dir()
     sources = discover_digests(digests_dir)
     if not sources and not (args.start and args.end):
-        raise CliError(f"no digests found under {digests_dir} (any *.md with a date YYYY-MM-DD in its path)")
+        raise CliError(f"no digests found under {digests_dir} (no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')")
     start = args.start or min(sources)
     end = args.end or max(sources)
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    if end > yesterday:
-        console.print(f"[yellow]note:[/] {end} has not ended yet; running up to {yesterday}")
-        end = yesterday
-    if start > end:
-        raise CliError(f"--start {start} is after --end {end}")
+    start, end, note = run_range(start, end, clock.yesterday_utc())
+    if note:
+        console.print(f"[yellow]note:[/] {note}")
     if start < settings.partitions_start():
         os.environ[settings.ENV_PARTITIONS_START] = start.isoformat()
 
@@ -312,23 +321,24 @@ def cmd_parse(args) -> int:
     from transforms.digest_parser import parse_digest
     from transforms.discovery import date_from_path, discover_digests
 
-    files: list[tuple[Path, Path]] = []  # (file, folder it is named relative to)
+    files: list[Path] = []  # each named as the user gave it: a file as typed, a folder's files under it
     for path in args.paths:
         if path.is_dir():
-            files += [(s, path) for source in discover_digests(path).values() for s in source.paths]
+            root = path.resolve()
+            files += [path / s.relative_to(root) for source in discover_digests(path).values() for s in source.paths]
         elif path.is_file():
-            files.append((path, path.parent))
+            files.append(path)
         else:
             raise CliError(f"{path}: no such file or folder")
     columns = [c.name for c in STG_DIGEST_ENTRIES.columns]
     out = sys.stdout
     results = []
-    for file, folder in files:
+    for file in files:
         try:
             data = file.read_bytes()
         except OSError as exc:
             raise CliError(f"{file}: cannot read ({exc.strerror})") from None
-        results.append(parse_digest(data, file.resolve().relative_to(folder.resolve()).as_posix(), date_from_path(file)))
+        results.append(parse_digest(data, file.as_posix(), date_from_path(file)))
     if args.format == "jsonl":
         for result in results:
             for entry in result.entries:
@@ -397,7 +407,13 @@ def cmd_sql(args) -> int:
         table = Table(*(escape(c) for c in columns))
         for row in rows:
             table.add_row(*("NULL" if v is None else escape(str(v)) for v in row))
-        Console().print(table)
+        # Piped or in a script there is no terminal width to fit: rich would assume 80 columns and
+        # cut values to "2026-0…". Lay the table out at its natural width instead.
+        console = Console()
+        if not console.is_terminal:
+            natural = Console(width=1_000_000).measure(table).maximum
+            console = Console(width=max(80, natural))
+        console.print(table)
         print(f"({len(rows)} rows)")
     return 0
 

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
+from transforms import clock
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -16,10 +17,15 @@ EXAMPLES = REPO / "examples" / "digests"
 
 @pytest.fixture(autouse=True)
 def _restore_environ():
-    """The CLI exports its options as environment variables; give each test a clean copy back."""
+    """The CLI exports its options as environment variables; give each test a clean copy back.
+
+    PAPERTREND_NOW survives: ``PAPERTREND_NOW=2026-11-30T00:30:00Z make test`` runs the whole suite
+    with papertrend's clock (and the fake services', which read the same one) pinned there.
+    """
     saved = dict(os.environ)
     for name in [n for n in os.environ if n.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_"))] + ["DAGSTER_HOME"]:
-        os.environ.pop(name, None)
+        if name != clock.ENV_NOW:
+            os.environ.pop(name, None)
     # Tests never reach the internet: enrichment is offline unless a test points it at the fake server.
     os.environ["PAPERTREND_OFFLINE"] = "1"
     yield
@@ -85,3 +91,52 @@ def fake_apis():
         yield server, base
     finally:
         server.stop()
+
+
+# The instants where "what day is it" has more than one answer (issue 11): UTC vs Pacific, DST, new
+# year. All lie after every date the tests' data uses, so the whole suite can run pinned at each one
+# (PAPERTREND_NOW=... make test); the later ones are ahead of the wall clock, which Dagster must follow.
+EDGE_INSTANTS = {
+    "monday_0030_utc": "2026-11-30T00:30:00Z",  # Sunday 16:30 in Pacific time
+    "0759_utc": "2026-11-24T07:59:00Z",  # Monday 23:59 PST: the last minute the Pacific day lags
+    "saturday_2359_pt": "2026-11-28T23:59:00-08:00",  # Sunday 07:59 UTC
+    "dst_ends": "2026-11-01T07:30:00Z",  # 00:30 PDT on the day clocks fall back (UTC-8 would say 31 October)
+    "dst_starts": "2027-03-14T10:30:00Z",  # 03:30 PDT, just after clocks sprang forward
+    "new_year_eve_utc": "2026-12-31T23:59:00Z",  # 15:59 PST; already 1 January in Shanghai
+    "new_year_utc": "2027-01-01T00:30:00Z",  # still 31 December in Pacific time
+}
+# instant -> (UTC day, Pacific day), worked out by hand
+EDGE_DAYS = {
+    "monday_0030_utc": ("2026-11-30", "2026-11-29"),
+    "0759_utc": ("2026-11-24", "2026-11-23"),
+    "saturday_2359_pt": ("2026-11-29", "2026-11-28"),
+    "dst_ends": ("2026-11-01", "2026-11-01"),
+    "dst_starts": ("2027-03-14", "2027-03-14"),
+    "new_year_eve_utc": ("2026-12-31", "2026-12-31"),
+    "new_year_utc": ("2027-01-01", "2026-12-31"),
+}
+LOCAL_ZONES = ("UTC", "Asia/Shanghai", "America/Los_Angeles")
+
+
+@pytest.fixture
+def pin_clock(monkeypatch):
+    """``pin_clock("2026-11-30T00:30:00Z")`` pins papertrend's clock for this test and its subprocesses."""
+
+    def pin(instant: str) -> None:
+        monkeypatch.setenv(clock.ENV_NOW, instant)
+
+    return pin
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    """``local_zone("Asia/Shanghai")`` sets the machine's local zone (TZ) for this test."""
+    import time
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

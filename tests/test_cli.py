@@ -2,8 +2,10 @@
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,5 +101,16 @@ def test_console_script_end_to_end(tmp_path, digest):
     assert "papertrend run 2026-02-09 .. 2026-02-09 (1 day) in " in done.stdout  # one line, however narrow
     assert "papertrend ui --data-dir warehouse-data" in done.stdout
     assert (tmp_path / "warehouse-data" / "warehouse.duckdb").exists()
+    # piped, as in a script: no terminal width, so no value is cut to "2026-0…"
+    wide = ("SELECT digest_date, source_path, source_sha256, repeat('SYNTHETIC-', 30) AS long_text "
+            "FROM digest_files WHERE status = 'loaded'")
+    piped = subprocess.run([PAPERTREND, "sql", wide, "--data-dir", "warehouse-data"], capture_output=True, text=True,
+                           timeout=60, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "COLUMNS"})
+    assert piped.returncode == 0, piped.stderr
+    assert "…" not in piped.stdout and "(1 rows)" in piped.stdout
+    for value in ("2026-02-09", "output/2026-02-09/papers/papers_summary.md", "SYNTHETIC-" * 30):
+        assert value in piped.stdout
+    [sha] = [line for line in piped.stdout.split() if len(line) == 64]
+    assert sha == hashlib.sha256(digest.read_bytes()).hexdigest()
     bad = subprocess.run([PAPERTREND, "sql"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr == "papertrend: error: the following arguments are required: query\n"

@@ -44,6 +44,12 @@ def now() -> dt.datetime:
     return pinned() or dt.datetime.now(UTC)
 
 
+def days_ahead_of_wall_clock() -> int:
+    """Whole UTC days the pinned clock is ahead of the wall clock (0 when it runs or lags)."""
+    moment = pinned()
+    return max(0, (moment.date() - dt.datetime.now(UTC).date()).days) if moment else 0
+
+
 def today_utc() -> dt.date:
     """Today on the UTC calendar: the calendar of Dagster partitions and digest days."""
     return now().date()

@@ -13,9 +13,9 @@ in Pacific time (the current week is zero-filled ahead).
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
+from transforms.clock import PACIFIC
+
 GITHUB_URL_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)", re.IGNORECASE)
 NOT_REPOSITORIES = {"features", "orgs", "topics", "sponsors", "about", "apps", "marketplace", "settings", "login", "search"}
 

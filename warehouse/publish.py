@@ -7,7 +7,6 @@ Instead every publish builds a fresh database file beside the target and swaps i
 closed) and sees the new data on reopening; the run never waits for nor fails on the analyst.
 """
 
-import datetime as dt
 import os
 import uuid
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from schemas import TableContract
+from transforms import clock
 from warehouse.lake import Lake
 
 # Analysts open this file with whatever DuckDB they have; the shells one can pip-install are 1.x
@@ -73,7 +73,7 @@ def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> d
         con.execute("CREATE TABLE warehouse_info (key VARCHAR, value VARCHAR)")
         con.execute(
             "INSERT INTO warehouse_info VALUES ('built_at', ?), ('tables', ?)",
-            [dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), ",".join(counts)],
+            [clock.now().isoformat(timespec="seconds"), ",".join(counts)],
         )
         con.execute("COMMIT")
         con.execute("CHECKPOINT")

@@ -19,6 +19,8 @@ import matplotlib
 matplotlib.use("Agg")  # no screen on servers; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 
+from transforms import clock  # noqa: E402
+
 plt.rcParams.update({"text.parse_math": False, "figure.dpi": 100, "savefig.dpi": 110, "font.size": 9,
                      "axes.spines.top": False, "axes.spines.right": False})
 
@@ -213,7 +215,7 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 figure{{margin:1.5em 0}}img{{max-width:100%}}figcaption{{color:#555;font-size:13px}}</style></head><body>
 <h1>papertrend trend report</h1>
 <p>Digests {html.escape(str(span[0]))} to {html.escape(str(span[1]))} ({span[2]} days with entries);
-built {dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}.</p>
+built {clock.now().isoformat(timespec="seconds")}.</p>
 <h2>Top papers of the latest week</h2>
 {_table(["digest", "rank", "title", "organization (as printed)", "score", "tags"], latest)}
 <h2>Organizations</h2>{sections[0]}

@@ -10,6 +10,7 @@ from orchestration.resources import EnrichmentConfig, PapertrendConfig
 from schemas import DIGEST_FILES, DIM_PAPER, ENRICHMENT_STATUS, FCT_REPO_STARS_DAILY, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
 from sources.arxiv import ArxivResult
 from sources.http import FetchError, ServiceUnreachable
+from transforms import clock
 from transforms.enrich import arxiv_ids_to_fetch, arxiv_status_rows, merge_dim_paper, merge_status
 
 GROUP = "enrich"
@@ -17,7 +18,7 @@ OFFLINE = "offline: no request sent"
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.now()
 
 
 def _digest_ids(lake, day: dt.date) -> list[str]:

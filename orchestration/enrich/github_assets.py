@@ -14,6 +14,7 @@ from schemas import (BRIDGE_PAPER_REPO, DIM_PAPER, DIM_REPO, ENRICHMENT_STATUS, 
                      STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS)
 from schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
 from sources.http import FetchError, ServiceUnreachable
+from transforms import clock
 from transforms.enrich import upsert
 from transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
 
@@ -52,7 +53,7 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 if table.name in {k.to_user_string() for k in context.selected_asset_keys}:
                     yield dg.MaterializeResult(asset_key=table.name, metadata={"skipped": "PAPERTREND_GITHUB=off"})
             return
-        now = dt.datetime.now(dt.timezone.utc)
+        now = clock.now()  # snapshots are dated by its UTC day; history days by the Pacific calendar
         days = [dt.date.fromisoformat(k) for k in context.partition_keys]
         entries = _range_frame(lake, STG_DIGEST_ENTRIES, days)
         papers = entries.get_column("arxiv_id").unique(maintain_order=True).to_list()

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape, quoteattr
 
 from tests.fake_apis.seed import arxiv_entry, hf_paper
+from transforms import clock
 
 WELL_FORMED = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 FEED_HEAD = (
@@ -54,7 +55,7 @@ def _iso(moment: dt.datetime) -> str:
 
 def atom_feed(ids: list[str], query_title: str, missing: set[str]) -> str:
     parts = [FEED_HEAD, f"  <id>https://arxiv.org/api/fake</id>\n  <title>arXiv Query: {escape(query_title)}</title>\n",
-             f"  <updated>{_iso(dt.datetime.now(dt.timezone.utc))}</updated>\n"]
+             f"  <updated>{_iso(clock.now())}</updated>\n"]
     found = [i for i in ids if i not in missing]
     parts.append(f"  <opensearch:totalResults>{len(found)}</opensearch:totalResults>\n"
                  f"  <opensearch:startIndex>0</opensearch:startIndex>\n  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>\n")
@@ -306,6 +307,11 @@ class FakeGitHub:
     ``add(full_name, created, ...)`` registers a repository; ``rename(old, new)`` makes the old name
     answer 301; ``forbidden`` names answer a permission 403; ``remaining`` and ``reset_in_s`` model
     the primary rate limit (remaining None = unlimited).
+
+    Like GitHub, it reads papertrend's one clock (``transforms.clock``, pinned by PAPERTREND_NOW)
+    and buckets star days by the America/Los_Angeles calendar: "today" is the Pacific day, days
+    after it are zero-filled, and a star given at 17:00 PT on a Sunday (01:00 UTC Monday) counts
+    for that Sunday. Rate-limit resets are epochs of real elapsed time, as the real API's are.
     """
 
     def __init__(self):
@@ -319,19 +325,27 @@ class FakeGitHub:
         self.secondary_limit_once = False
         self.graphql_limited_once = False
         self.authorization: list[str | None] = []
-        self.today = dt.datetime.now(dt.timezone.utc).date()
+
+    @property
+    def today(self) -> dt.date:
+        """The Pacific calendar day at the clock's instant: GitHub's "today" for star histories."""
+        return clock.today_pacific()
 
     def add(self, full_name: str, created: dt.date, language: str = "Python", license: str | None = "MIT") -> None:
         repo_id = 1000 + len(self.repos)
         self.repos[full_name] = {"id": repo_id, "full_name": full_name, "created": created, "language": language,
-                                 "license": license, "extra": Counter()}
+                                 "license": license, "extra": Counter(), "extra_at": []}
 
     def rename(self, old: str, new: str) -> None:
         self.repos[new] = {**self.repos.pop(old), "full_name": new}
         self.renamed[old] = new
 
-    def add_star(self, full_name: str, day: dt.date | None = None) -> None:
-        self.repos[full_name]["extra"][day or self.today] += 1
+    def add_star(self, full_name: str, at: dt.datetime | None = None) -> None:
+        """One more star, given at ``at`` (default: the clock's now), counted on its Pacific day."""
+        moment = at or clock.now()
+        repo = self.repos[full_name]
+        repo["extra"][moment.astimezone(clock.PACIFIC).date()] += 1
+        repo["extra_at"].append(moment)
 
     def daily(self, repo: dict, day: dt.date) -> int:
         if day < repo["created"] or day > self.today:
@@ -429,11 +443,13 @@ class FakeGitHub:
         repo = self._resolve(full_name)
         if repo is None or full_name not in self.admin:
             return 404, self._limit_headers(), {"message": "Not Found"}  # the 2026 restriction, as observed
-        stars = []
+        moments = []
         for i in range((self.today - repo["created"]).days + 1):
             day = repo["created"] + dt.timedelta(days=i)
-            for n in range(self.daily(repo, day)):
-                stars.append({"starred_at": f"{day}T12:{n:02d}:00Z", "user": {"login": f"synthetic-user-{len(stars)}"}})
+            noon_pacific = dt.datetime(day.year, day.month, day.day, 12, tzinfo=clock.PACIFIC)
+            moments += [noon_pacific + dt.timedelta(minutes=n) for n in range(self.daily(repo, day) - repo["extra"][day])]
+        moments = sorted(moments + [m for m in repo["extra_at"] if m.astimezone(clock.PACIFIC).date() <= self.today])
+        stars = [{"starred_at": _iso(m), "user": {"login": f"synthetic-user-{n}"}} for n, m in enumerate(moments)]
         per_page, page = int(params.get("per_page", ["30"])[0]), int(params.get("page", ["1"])[0])
         if page > 400:
             return 422, {}, {"message": "In order to keep the API fast for everyone, pagination is limited for this resource."}
@@ -447,7 +463,7 @@ class FakeGitHub:
     def _graphql(self, body) -> tuple[int, dict, object]:
         if self.graphql_limited_once:
             self.graphql_limited_once = False
-            reset = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.reset_in_s)
+            reset = dt.datetime.fromtimestamp(time.time() + self.reset_in_s, dt.timezone.utc)  # elapsed time, not the clock
             return 200, {"x-ratelimit-remaining": "0"}, {"data": {"rateLimit": {"cost": 1, "remaining": 0, "resetAt": reset.strftime("%Y-%m-%dT%H:%M:%SZ")}},
                                                          "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
         variables = body.get("variables") or {}
