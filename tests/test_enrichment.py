@@ -9,8 +9,9 @@ import pytest
 
 from tests.conftest import query, run_cli
 from tests.synthetic import synthetic_entries, write_digest
-from transforms.discovery import discover_digests
+from transforms import clock
 from transforms.digest_parser import parse_digest
+from transforms.discovery import discover_digests
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(5)]
 
@@ -140,15 +141,19 @@ def test_arxiv_refetched_only_on_refresh_or_past_max_age(capsys, tmp_path, fake_
     point_at(base)
     data = tmp_path / "data"
     args = ["run", "--digests", root, "--data-dir", data, "--no-progress"]
+    start = clock.now().replace(microsecond=0)
+    os.environ[clock.ENV_NOW] = start.isoformat()
     assert run_cli(capsys, *args)[0] == 0
     [(first_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
+    assert first_fetch == start
     server.reset_counts()
+    os.environ[clock.ENV_NOW] = (start + dt.timedelta(hours=1)).isoformat()
     assert run_cli(capsys, *args)[0] == 0
     assert sum(server.counts.values()) == 0
     assert run_cli(capsys, *args, "--refresh")[0] == 0
     assert server.counts["arxiv"] == 1 and server.counts["hf_daily"] == 1
     [(second_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
-    assert second_fetch > first_fetch
+    assert second_fetch == start + dt.timedelta(hours=1)
     server.reset_counts()
     os.environ["PAPERTREND_ARXIV_MAX_AGE_DAYS"] = "0"  # every record is too old
     assert run_cli(capsys, *args)[0] == 0
