@@ -24,9 +24,9 @@ import duckdb
 import psutil
 
 from bench.synth import generate
-from transforms import clock
-from transforms.digest_parser import parse_digest
-from transforms.discovery import discover_digests
+from papertrend.transforms import clock
+from papertrend.transforms.digest_parser import parse_digest
+from papertrend.transforms.discovery import discover_digests
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_CORPUS = REPO.parent / "shared" / "corpus" / "dailynews"
@@ -60,6 +60,7 @@ def median_time(fn, repeats: int) -> float:
 
 # ---- parse ---------------------------------------------------------------------------------------
 
+
 def bench_parse(bench: Bench, label: str, root: Path, repeats: int) -> dict:
     files = [(s.path, day) for day, s in sorted(discover_digests(root).items())]
     size = sum(p.stat().st_size for p, _ in files)
@@ -76,17 +77,33 @@ def bench_parse(bench: Bench, label: str, root: Path, repeats: int) -> dict:
     floor = median_time(read_only, repeats)
     parse = median_time(read_and_parse, repeats)
     entries = sum(len(parse_digest(p.read_bytes(), p.name, d).entries) for p, d in files)
-    bench.row("parse", f"{label}: {len(files):,} digests, {size / 1e6:.1f} MB, {entries:,} entries",
-              f"{len(files) / parse:,.0f} digests/s, {size / 1e6 / parse:.1f} MB/s",
-              f"{parse / floor:.1f}x the byte-read floor ({floor * 1e3:.0f} ms)")
+    bench.row(
+        "parse",
+        f"{label}: {len(files):,} digests, {size / 1e6:.1f} MB, {entries:,} entries",
+        f"{len(files) / parse:,.0f} digests/s, {size / 1e6 / parse:.1f} MB/s",
+        f"{parse / floor:.1f}x the byte-read floor ({floor * 1e3:.0f} ms)",
+    )
     return {"files": len(files), "bytes": size, "entries": entries, "parse_s": parse, "floor_s": floor}
 
 
 # ---- pipeline runs -------------------------------------------------------------------------------
 
-def run_pipeline(digests: Path, data: Path, env: dict, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+
+def run_pipeline(
+    digests: Path, data: Path, env: dict, start: dt.date | None = None, end: dt.date | None = None
+) -> dict:
     """`papertrend run` in a child process: wall time, peak RSS (from wait4), exit status."""
-    command = [sys.executable, "-m", "orchestration.cli", "run", "--digests", str(digests), "--data-dir", str(data), "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "papertrend.orchestration.cli",
+        "run",
+        "--digests",
+        str(digests),
+        "--data-dir",
+        str(data),
+        "--no-progress",
+    ]
     if start:
         command += ["--start", start.isoformat(), "--end", (end or start).isoformat()]
     begin = time.perf_counter()
@@ -98,16 +115,27 @@ def run_pipeline(digests: Path, data: Path, env: dict, start: dt.date | None = N
 
 
 def pipeline_env(base: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_", "DAGSTER_HOME"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PAPERTREND_", "ARXIV_", "HF_", "GITHUB_", "DAGSTER_HOME"))
+    }
     env.update(
-        ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base, GITHUB_API_URL=base,
-        ARXIV_MIN_INTERVAL_S="0", HF_MIN_INTERVAL_S="0", PAPERTREND_GITHUB="off",  # the fake's rate limit off
-        PAPERTREND_BACKOFF_BASE_S="0.01", PAPERTREND_PARTITIONS_START="2010-01-01",
+        ARXIV_API_URL=f"{base}/api/query",
+        HF_API_URL=base,
+        GITHUB_API_URL=base,
+        ARXIV_MIN_INTERVAL_S="0",
+        HF_MIN_INTERVAL_S="0",
+        PAPERTREND_GITHUB="off",  # the fake's rate limit off
+        PAPERTREND_BACKOFF_BASE_S="0.01",
+        PAPERTREND_PARTITIONS_START="2010-01-01",
     )
     return env
 
 
-def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_partition_sample: int, rerun: bool) -> dict:
+def bench_backfill(
+    bench: Bench, label: str, digests: Path, daily: dict, per_partition_sample: int, rerun: bool
+) -> dict:
     from tests.fake_apis.server import FakeApis  # `python -m bench.main` runs from the repository root
 
     server = FakeApis(daily=daily)
@@ -129,22 +157,37 @@ def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_par
             with duckdb.connect(str(db), read_only=True) as con:
                 loaded = con.execute("SELECT count(*) FROM fct_paper_appearances").fetchone()[0]
         expected = sum(len(v) for v in daily.values())
-        bench.check(loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests")
+        bench.check(
+            loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests"
+        )
         per_partition = result["wall_s"] / span
-        bench.row("backfill", f"{label}: {span:,} partitions ({len(days):,} digests) as one run",
-                  f"{result['wall_s']:.1f} s, {result['peak_rss_mb']:,.0f} MB peak", f"{per_partition * 1e3:.0f} ms per partition")
+        bench.row(
+            "backfill",
+            f"{label}: {span:,} partitions ({len(days):,} digests) as one run",
+            f"{result['wall_s']:.1f} s, {result['peak_rss_mb']:,.0f} MB peak",
+            f"{per_partition * 1e3:.0f} ms per partition",
+        )
         minimum = {"arxiv": math.ceil(len(ids) / 100), "hf_daily": len(days), "hf_paper": 0}
         for service, least in minimum.items():
             made = counts.get(service, 0)
             bench.row("requests", f"{label}: {service}", f"{made:,}", f"minimum {least:,}")
             bench.check(made == least, f"{label}: {made} {service} requests, the minimum is {least}")
-        out = {"partitions": span, "digests": len(days), "entries": expected, **result, "requests": counts, "minimum": minimum}
+        out = {
+            "partitions": span,
+            "digests": len(days),
+            "entries": expected,
+            **result,
+            "requests": counts,
+            "minimum": minimum,
+        }
         if rerun:
             server.counts.clear()
             again = run_pipeline(digests, data, env)
             made = sum(server.counts.values())
             bench.check(again["ok"], f"{label}: the re-run failed")
-            bench.row("requests", f"{label}: re-run of the same range", f"{made:,}", f"minimum 0 ({again['wall_s']:.1f} s)")
+            bench.row(
+                "requests", f"{label}: re-run of the same range", f"{made:,}", f"minimum 0 ({again['wall_s']:.1f} s)"
+            )
             bench.check(made == 0, f"{label}: the re-run sent {made} requests")
             out["rerun_wall_s"] = again["wall_s"]
         if per_partition_sample:
@@ -156,8 +199,12 @@ def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_par
                 bench.check(single["ok"], f"{label}: the one-partition run for {day} failed")
                 walls.append(single["wall_s"])
             median = statistics.median(walls)
-            bench.row("backfill", f"{label}: one run per partition (median of {len(sample)})",
-                      f"{median:.1f} s per partition", f"single run is {median / per_partition:.0f}x faster per partition")
+            bench.row(
+                "backfill",
+                f"{label}: one run per partition (median of {len(sample)})",
+                f"{median:.1f} s per partition",
+                f"single run is {median / per_partition:.0f}x faster per partition",
+            )
             out["per_partition_run_s"] = median
         out["database"] = str(db)
         return out
@@ -166,6 +213,7 @@ def bench_backfill(bench: Bench, label: str, digests: Path, daily: dict, per_par
 
 
 # ---- queries -------------------------------------------------------------------------------------
+
 
 def bench_queries(bench: Bench, label: str, database: Path, repeats: int) -> dict:
     latencies = {}
@@ -184,18 +232,25 @@ def bench_queries(bench: Bench, label: str, database: Path, repeats: int) -> dic
 
 # ---- main ----------------------------------------------------------------------------------------
 
+
 def machine() -> dict:
     return {
         "date": clock.now().isoformat(timespec="seconds"),
-        "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
     }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small synthetic corpus only: a functional smoke test for CI (< 1 min)")
-    parser.add_argument("--work", type=Path, help="where corpora and data dirs go (default: a temporary folder, removed after)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small synthetic corpus only: a functional smoke test for CI (< 1 min)"
+    )
+    parser.add_argument(
+        "--work", type=Path, help="where corpora and data dirs go (default: a temporary folder, removed after)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--skip-10y", action="store_true", help="leave out the 10-year backfill (the slow part)")
     args = parser.parse_args(argv)
@@ -203,15 +258,20 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     bench = Bench(work)
     info = machine()
-    print(f"papertrend bench ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory_gb']} GiB, "
-          f"Python {info['python']}, {info['date']}", flush=True)
+    print(
+        f"papertrend bench ({'quick' if args.quick else 'full'}) on {info['cpus']} CPUs, {info['memory_gb']} GiB, "
+        f"Python {info['python']}, {info['date']}",
+        flush=True,
+    )
     yesterday = clock.yesterday_utc()
     figures: dict = {"machine": info}
     try:
         if args.quick:
             small = generate(work / "synth-2w", yesterday - dt.timedelta(days=13), 14)
             figures["parse_2w"] = bench_parse(bench, "synthetic 2 weeks", small.root, 3)
-            run = bench_backfill(bench, "synthetic 2 weeks", small.root, small.daily, per_partition_sample=1, rerun=True)
+            run = bench_backfill(
+                bench, "synthetic 2 weeks", small.root, small.daily, per_partition_sample=1, rerun=True
+            )
             figures["backfill_2w"] = run
             figures["queries_2w"] = bench_queries(bench, "synthetic 2 weeks", Path(run["database"]), 3)
         else:
@@ -223,14 +283,20 @@ def main(argv=None) -> int:
             else:
                 print(f"  (real corpus not at {REAL_CORPUS}: its rows are skipped)")
             for n, corpus in years.items():
-                figures[f"parse_{n}y"] = bench_parse(bench, f"synthetic {n} year{'s' if n > 1 else ''}", corpus.root, 5 if n == 1 else 3)
+                figures[f"parse_{n}y"] = bench_parse(
+                    bench, f"synthetic {n} year{'s' if n > 1 else ''}", corpus.root, 5 if n == 1 else 3
+                )
             if (REAL_CORPUS / "output").is_dir():
                 from tests.test_enrichment import daily_lists
 
-                figures["backfill_real"] = bench_backfill(bench, "real corpus", REAL_CORPUS, daily_lists(REAL_CORPUS), 10, rerun=True)
+                figures["backfill_real"] = bench_backfill(
+                    bench, "real corpus", REAL_CORPUS, daily_lists(REAL_CORPUS), 10, rerun=True
+                )
             for n, corpus in years.items():
                 label = f"synthetic {n} year{'s' if n > 1 else ''}"
-                figures[f"backfill_{n}y"] = bench_backfill(bench, label, corpus.root, corpus.daily, 10 if n == 1 else 0, rerun=n == 1)
+                figures[f"backfill_{n}y"] = bench_backfill(
+                    bench, label, corpus.root, corpus.daily, 10 if n == 1 else 0, rerun=n == 1
+                )
                 figures[f"queries_{n}y"] = bench_queries(bench, label, Path(figures[f"backfill_{n}y"]["database"]), 5)
             if 10 in years:
                 growth(bench, figures)

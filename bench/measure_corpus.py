@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.discovery import discover_digests
-from transforms.ingest import ingest_days
-from transforms.scoring import decompose
+from papertrend.transforms.discovery import discover_digests
+from papertrend.transforms.ingest import ingest_days
+from papertrend.transforms.scoring import decompose
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "dailynews"
@@ -29,16 +29,38 @@ def measure(corpus: Path) -> dict:
     present = Counter(d.weekday() for d in days)
     total = Counter(d.weekday() for d in span)
     records = [
-        [r["upvotes"], r["stars"], r["implied_comments"], r["lab_tier"], "Must Read" in r["tags"], r["org_raw"] or "",
-         len(r["title_en"]), len(r["title_zh"] or ""), len(r["summary_zh"] or ""), len(r["highlights"])]
+        [
+            r["upvotes"],
+            r["stars"],
+            r["implied_comments"],
+            r["lab_tier"],
+            "Must Read" in r["tags"],
+            r["org_raw"] or "",
+            len(r["title_en"]),
+            len(r["title_zh"] or ""),
+            len(r["summary_zh"] or ""),
+            len(r["highlights"]),
+        ]
         for r in parts.iter_rows(named=True)
     ]
     return {
         "source": "real corpus, measured by bench/measure_corpus.py (counts, lengths, tags and organization names only)",
-        "first_day": days[0].isoformat(), "last_day": days[-1].isoformat(),
+        "first_day": days[0].isoformat(),
+        "last_day": days[-1].isoformat(),
         "weekday_presence": [round(present[w] / total[w], 4) if total[w] else 0 for w in range(7)],
         "entries_per_digest": sorted(entries.group_by("digest_date").len().get_column("len").to_list()),
-        "record_fields": ["upvotes", "stars", "comments", "lab_tier", "must_read", "org", "title_en_len", "title_zh_len", "summary_zh_len", "highlights"],
+        "record_fields": [
+            "upvotes",
+            "stars",
+            "comments",
+            "lab_tier",
+            "must_read",
+            "org",
+            "title_en_len",
+            "title_zh_len",
+            "summary_zh_len",
+            "highlights",
+        ],
         "records": records,
         "mean_file_bytes": round(sum(s.path.stat().st_size for s in sources.values()) / len(sources)),
     }

@@ -18,8 +18,8 @@ import time
 import warnings
 from pathlib import Path
 
-from orchestration import settings
-from transforms import clock
+from papertrend.orchestration import settings
+from papertrend.transforms import clock
 
 DAGSTER_YAML_MARKER = "# Written by papertrend"
 DAGSTER_YAML = """\
@@ -28,7 +28,7 @@ DAGSTER_YAML = """\
 telemetry:
   enabled: false
 event_log_storage:
-  module: orchestration.storage
+  module: papertrend.orchestration.storage
   class: CachedEngineSqliteEventLogStorage
   config:
     base_dir: {event_log_dir}
@@ -59,20 +59,34 @@ def _existing_dir(value: str) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="papertrend", description="Daily AI-paper digests -> DuckDB warehouse, orchestrated by Dagster.")
+    parser = _Parser(
+        prog="papertrend", description="Daily AI-paper digests -> DuckDB warehouse, orchestrated by Dagster."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="ingest, validate and publish a range of days as one Dagster run")
-    run.add_argument("--digests", type=_existing_dir, help=f"folder of digests (env {settings.ENV_DIGESTS_DIR}; default: bundled examples)")
-    run.add_argument("--data-dir", type=Path, help=f"where the lake, warehouse and Dagster instance live (env {settings.ENV_DATA_DIR}; default ./data)")
+    run.add_argument(
+        "--digests",
+        type=_existing_dir,
+        help=f"folder of digests (env {settings.ENV_DIGESTS_DIR}; default: bundled examples)",
+    )
+    run.add_argument(
+        "--data-dir",
+        type=Path,
+        help=f"where the lake, warehouse and Dagster instance live (env {settings.ENV_DATA_DIR}; default ./data)",
+    )
     run.add_argument("--start", type=_date, help="first day (default: earliest digest found)")
     run.add_argument("--end", type=_date, help="last day (default: latest digest found)")
-    run.add_argument("--offline", action="store_true", help="send no network request (enrichment records what it could not fetch)")
+    run.add_argument(
+        "--offline", action="store_true", help="send no network request (enrichment records what it could not fetch)"
+    )
     run.add_argument("--refresh", action="store_true", help="fetch arXiv and Hugging Face data again even when cached")
     run.add_argument("--no-progress", action="store_true", help="no progress display")
 
     parse = commands.add_parser("parse", help="parse digest files without touching the warehouse")
-    parse.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest files, or folders to search for them")
+    parse.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="digest files, or folders to search for them"
+    )
     parse.add_argument("--format", choices=("jsonl", "table"), default="table")
 
     sql = commands.add_parser("sql", help="read-only SQL on the analyst database")
@@ -102,13 +116,15 @@ def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool 
         os.environ[settings.ENV_OFFLINE] = "1"
     if refresh:
         os.environ[settings.ENV_REFRESH] = "1"
-    from warehouse import DataDir
+    from papertrend.warehouse import DataDir
 
     home = Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     config_file = home / "dagster.yaml"
     wanted = DAGSTER_YAML.format(event_log_dir=json.dumps(str(home / "history" / "runs")))
-    if not config_file.exists() or (config_file.read_text().startswith(DAGSTER_YAML_MARKER) and config_file.read_text() != wanted):
+    if not config_file.exists() or (
+        config_file.read_text().startswith(DAGSTER_YAML_MARKER) and config_file.read_text() != wanted
+    ):
         config_file.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
 
@@ -153,13 +169,15 @@ def cmd_run(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from transforms.discovery import discover_digests
+    from papertrend.transforms.discovery import discover_digests
 
     console = Console(stderr=True)
     digests_dir = settings.digests_dir()
     sources = discover_digests(digests_dir)
     if not sources and not (args.start and args.end):
-        raise CliError(f"no digests found under {digests_dir} (no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')")
+        raise CliError(
+            f"no digests found under {digests_dir} (no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')"
+        )
     start = args.start or min(sources)
     end = args.end or max(sources)
     start, end, note = run_range(start, end, clock.yesterday_utc())
@@ -168,20 +186,26 @@ def cmd_run(args) -> int:
     if start < settings.partitions_start():
         os.environ[settings.ENV_PARTITIONS_START] = start.isoformat()
 
-    import dagster as dg
 
-    from orchestration import progress
-    from orchestration.definitions import JOB_NAME, build_definitions
+    from papertrend.orchestration import progress
+    from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 
     job = build_definitions().resolve_job_def(JOB_NAME)
     instance = _instance()
     days = (end - start).days + 1
     started = time.monotonic()
     with Progress(
-        TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, disable=args.no_progress, transient=False,
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=args.no_progress,
+        transient=False,
     ) as bar:
-        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "analytics", "publish", "report")}
+        tasks = {
+            step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "analytics", "publish", "report")
+        }
         with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
             result = job.execute_in_process(
                 instance=instance,
@@ -223,16 +247,20 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     from rich.console import Console
     from rich.table import Table
 
-    from warehouse import DataDir
+    from papertrend.warehouse import DataDir
 
     console = Console(soft_wrap=True)  # commands and paths stay on one line, whatever the width
     data = DataDir(settings.data_dir())
     with duckdb.connect(str(data.analyst_db), read_only=True) as con:
-        statuses = dict(con.execute(
-            "SELECT status, count(*) FROM digest_files WHERE digest_date BETWEEN ? AND ? GROUP BY status", [start, end]
-        ).fetchall())
+        statuses = dict(
+            con.execute(
+                "SELECT status, count(*) FROM digest_files WHERE digest_date BETWEEN ? AND ? GROUP BY status",
+                [start, end],
+            ).fetchall()
+        )
         loaded, quarantined = con.execute(
-            "SELECT sum(parsed_count), sum(quarantined_count) FROM digest_files WHERE digest_date BETWEEN ? AND ?", [start, end]
+            "SELECT sum(parsed_count), sum(quarantined_count) FROM digest_files WHERE digest_date BETWEEN ? AND ?",
+            [start, end],
         ).fetchone()
         objects = con.execute(
             "SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT internal "
@@ -245,24 +273,37 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             table.add_row(name, kind, f"{rows:,}")
     days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "empty", "missing", "rejected"))
-    console.print(f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, one Dagster run {run_id[:8]}")
+    console.print(
+        f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, one Dagster run {run_id[:8]}"
+    )
     console.print(f"  days: {days}")
-    console.print(f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined" + (" (see digest_quarantine)" if quarantined else ""))
+    console.print(
+        f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
+        + (" (see digest_quarantine)" if quarantined else "")
+    )
     console.print(table)
     _print_enrichment(console, data.analyst_db, start, end)
     db = os.path.relpath(data.analyst_db)
     papertrend, python = _command("papertrend"), _command("python")
     data_option = "" if data.root == Path("data").resolve() else f" --data-dir {os.path.relpath(data.root)}"
     console.print("[bold]Query it[/]")
-    console.print(f"  {papertrend} sql \"SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5\"{data_option}")
+    console.print(
+        f'  {papertrend} sql "SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5"{data_option}'
+    )
     console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
-    console.print(f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' GROUP BY 1 ORDER BY n DESC LIMIT 10\"{data_option}")
-    console.print(f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\"")
+    console.print(
+        f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' GROUP BY 1 ORDER BY n DESC LIMIT 10\"{data_option}"
+    )
+    console.print(
+        f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\""
+    )
     queries = os.path.relpath(Path(__file__).resolve().parents[1] / "warehouse" / "queries")
     console.print(f"  duckdb -readonly {db} < {queries}/top_orgs.sql   # more example queries in {queries}/")
     report = data.report_dir / "trend_report.html"
     if report.exists():
-        console.print(f"[bold]Trend report[/] {os.path.relpath(report)}  (charts: {os.path.relpath(data.report_dir)}/*.png)")
+        console.print(
+            f"[bold]Trend report[/] {os.path.relpath(report)}  (charts: {os.path.relpath(data.report_dir)}/*.png)"
+        )
     console.print("[bold]See it in Dagster[/]")
     console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
 
@@ -271,15 +312,22 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
     import duckdb
 
     in_range = "SELECT DISTINCT arxiv_id FROM stg_digest_entries WHERE digest_date BETWEEN $start AND $end"
-    digest_days = ("SELECT strftime(digest_date, '%Y-%m-%d') FROM digest_files "
-                   "WHERE status IN ('loaded', 'empty') AND digest_date BETWEEN $start AND $end")
+    digest_days = (
+        "SELECT strftime(digest_date, '%Y-%m-%d') FROM digest_files "
+        "WHERE status IN ('loaded', 'empty') AND digest_date BETWEEN $start AND $end"
+    )
     sources = {
-        "arxiv": (f"arXiv metadata: {{}} of {{}} papers", f"SELECT count(*), count(p.arxiv_id) FROM ({in_range}) e LEFT JOIN dim_paper p USING (arxiv_id)",
-                  f"s.key IN ({in_range}) AND s.key NOT IN (SELECT arxiv_id FROM dim_paper)"),
-        "hf_daily": ("Hugging Face daily lists: {} of {} digest days",
-                     f"SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
-                     "ON s.source = 'hf_daily' AND s.key = d.key",
-                     f"s.key IN ({digest_days})"),
+        "arxiv": (
+            "arXiv metadata: {} of {} papers",
+            f"SELECT count(*), count(p.arxiv_id) FROM ({in_range}) e LEFT JOIN dim_paper p USING (arxiv_id)",
+            f"s.key IN ({in_range}) AND s.key NOT IN (SELECT arxiv_id FROM dim_paper)",
+        ),
+        "hf_daily": (
+            "Hugging Face daily lists: {} of {} digest days",
+            f"SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
+            "ON s.source = 'hf_daily' AND s.key = d.key",
+            f"s.key IN ({digest_days})",
+        ),
     }
     params = {"start": start, "end": end}
     gaps = False
@@ -289,14 +337,16 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
             console.print(f"  {label.format(f'{done:,}', f'{total:,}')}")
             lacking = con.execute(
                 "SELECT s.status, coalesce(s.reason, ''), count(*) FROM enrichment_status s WHERE s.source = $source "
-                f"AND s.status <> 'ok' AND {lacking_filter} GROUP BY ALL ORDER BY 3 DESC LIMIT 5", {**params, "source": source}
+                f"AND s.status <> 'ok' AND {lacking_filter} GROUP BY ALL ORDER BY 3 DESC LIMIT 5",
+                {**params, "source": source},
             ).fetchall()
             for status, reason, count in lacking:
                 console.print(f"    {count:,} {status}: {reason}", markup=False)
             gaps = gaps or bool(lacking)
         repos, histories = con.execute(
             "SELECT count(DISTINCT b.repo_id), count(DISTINCT s.repo_id) FROM bridge_paper_repo b "
-            "LEFT JOIN repo_history_sync s USING (repo_id) WHERE b.arxiv_id IN (" + in_range + ")", params
+            "LEFT JOIN repo_history_sync s USING (repo_id) WHERE b.arxiv_id IN (" + in_range + ")",
+            params,
         ).fetchone()
         github_gaps = con.execute(
             "SELECT status, coalesce(reason, ''), count(*) FROM enrichment_status WHERE source LIKE 'github%' "
@@ -317,9 +367,9 @@ def _json_default(value):
 
 
 def cmd_parse(args) -> int:
-    from schemas import STG_DIGEST_ENTRIES
-    from transforms.digest_parser import parse_digest
-    from transforms.discovery import date_from_path, discover_digests
+    from papertrend.schemas import STG_DIGEST_ENTRIES
+    from papertrend.transforms.digest_parser import parse_digest
+    from papertrend.transforms.discovery import date_from_path, discover_digests
 
     files: list[Path] = []  # each named as the user gave it: a file as typed, a folder's files under it
     for path in args.paths:
@@ -353,11 +403,22 @@ def cmd_parse(args) -> int:
 
     console = Console()
     for result in results:
-        table = Table(title=escape(f"{result.source_path}: {result.status}, {len(result.entries)} entries, {len(result.quarantine)} quarantined"))
+        table = Table(
+            title=escape(
+                f"{result.source_path}: {result.status}, {len(result.entries)} entries, {len(result.quarantine)} quarantined"
+            )
+        )
         for column in ("rank", "🏆", "arxiv_id", "score", "org", "title"):
             table.add_column(column)
         for e in result.entries:
-            cells = (str(e["rank"]), "🏆" if e["is_golden"] else "", e["arxiv_id"], f"{e['score']:g}", e["org_raw"] or "", e["title_en"])
+            cells = (
+                str(e["rank"]),
+                "🏆" if e["is_golden"] else "",
+                e["arxiv_id"],
+                f"{e['score']:g}",
+                e["org_raw"] or "",
+                e["title_en"],
+            )
             table.add_row(*(escape(c) for c in cells))
         console.print(table)
         for row in result.quarantine:
@@ -367,7 +428,7 @@ def cmd_parse(args) -> int:
 
 def _built_data_dir(data_dir: Path | None):
     """The data dir (option, environment or default) whose analyst database exists."""
-    from warehouse import DataDir
+    from papertrend.warehouse import DataDir
 
     if data_dir is not None:
         os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
@@ -420,7 +481,7 @@ def cmd_sql(args) -> int:
 
 def cmd_report(args) -> int:
     data = _built_data_dir(args.data_dir)
-    from warehouse.report import build_report
+    from papertrend.warehouse.report import build_report
 
     with data.write_lock():
         report = build_report(data.analyst_db, data.report_dir)
@@ -437,7 +498,18 @@ def cmd_report(args) -> int:
 
 def cmd_ui(args) -> int:
     _export_settings(args.digests, args.data_dir)
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-h", args.host, "-p", str(args.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "papertrend.orchestration.definitions",
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
     print(f"Dagster UI at http://{args.host}:{args.port}  (instance {os.environ['DAGSTER_HOME']}); Ctrl-C stops it")
     return subprocess.call(command, cwd=settings.REPO_ROOT)
 
@@ -445,7 +517,9 @@ def cmd_ui(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}[args.command](args)
+        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}[args.command](
+            args
+        )
     except CliError as exc:
         print(f"papertrend: error: {exc}", file=sys.stderr)
         return 2

@@ -1,17 +1,17 @@
-"""The Dagster code location: ``dagster dev -m orchestration.definitions`` (or ``papertrend ui``)."""
+"""The Dagster code location: ``dagster dev -m papertrend.orchestration.definitions`` (or ``papertrend ui``)."""
 
 import dagster as dg
 
-from orchestration.analytics.assets import ANALYTICS_TABLES, build_analytics_assets, build_report_asset
-from orchestration.enrich.assets import build_enrich_assets
-from orchestration.enrich.github_assets import GITHUB_TABLES, build_github_assets
-from orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
-from orchestration.ingest.reports_assets import REPORT_TABLES, build_reports_assets
-from orchestration.ingest.sensors import build_digest_sensor
-from orchestration.partitions import daily_partitions
-from orchestration.publish.assets import build_publish_asset
-from orchestration.resources import config_from_env, enrichment_from_env
-from schemas import DIM_PAPER, ENRICHMENT_STATUS, STG_HF_DAILY_PAPERS
+from papertrend.orchestration.analytics.assets import ANALYTICS_TABLES, build_analytics_assets, build_report_asset
+from papertrend.orchestration.enrich.assets import build_enrich_assets
+from papertrend.orchestration.enrich.github_assets import GITHUB_TABLES, build_github_assets
+from papertrend.orchestration.ingest.assets import INGEST_TABLES, build_ingest_assets
+from papertrend.orchestration.ingest.reports_assets import REPORT_TABLES, build_reports_assets
+from papertrend.orchestration.ingest.sensors import build_digest_sensor
+from papertrend.orchestration.partitions import daily_partitions
+from papertrend.orchestration.publish.assets import build_publish_asset
+from papertrend.orchestration.resources import config_from_env, enrichment_from_env
+from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS, STG_HF_DAILY_PAPERS
 
 JOB_NAME = "papertrend_job"
 
@@ -22,7 +22,11 @@ def build_definitions() -> dg.Definitions:
     reports = build_reports_assets(partitions_def)
     enrich = build_enrich_assets(partitions_def) + build_github_assets(partitions_def)
     analytics = build_analytics_assets(partitions_def)
-    published = [t.name for t in INGEST_TABLES + REPORT_TABLES + GITHUB_TABLES + ANALYTICS_TABLES] + [DIM_PAPER.name, STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS.name]
+    published = [t.name for t in INGEST_TABLES + REPORT_TABLES + GITHUB_TABLES + ANALYTICS_TABLES] + [
+        DIM_PAPER.name,
+        STG_HF_DAILY_PAPERS.name,
+        ENRICHMENT_STATUS.name,
+    ]
     analyst_warehouse = build_publish_asset(partitions_def, [dg.AssetKey(name) for name in published])
     trend_report = build_report_asset(partitions_def, analyst_warehouse.key)
     job = dg.define_asset_job(

@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from schemas import TableContract
+from papertrend.schemas import TableContract
 
 
 def column_schema(table: TableContract) -> dg.TableSchema:
@@ -47,7 +47,9 @@ def contract_evaluations(table: TableContract, frames: dict[str, pl.DataFrame]) 
     failing: dict[str, pl.DataFrame] = {}
     if failures is not None:
         rows = combined.with_row_index("index").select("index", "digest_date")
-        located = failures.join(rows.with_columns(pl.col("index").cast(failures.schema["index"])), on="index", how="left")
+        located = failures.join(
+            rows.with_columns(pl.col("index").cast(failures.schema["index"])), on="index", how="left"
+        )
         for (day,), cases in located.partition_by("digest_date", as_dict=True).items():
             key = day.isoformat() if day is not None else None
             failing[key] = cases.drop("digest_date")

@@ -1,7 +1,7 @@
 import dagster as dg
 
-from orchestration import settings
-from transforms import clock
+from papertrend.orchestration import settings
+from papertrend.transforms import clock
 
 
 def daily_partitions() -> dg.DailyPartitionsDefinition:
@@ -16,7 +16,9 @@ def daily_partitions() -> dg.DailyPartitionsDefinition:
     if clock.pinned() is None:
         return dg.DailyPartitionsDefinition(start_date=start)
     # end_date is exclusive; Dagster also caps the set at its own "now" unless end_offset reaches past it
-    return dg.DailyPartitionsDefinition(start_date=start, end_date=clock.today_utc().isoformat(), end_offset=clock.days_ahead_of_wall_clock())
+    return dg.DailyPartitionsDefinition(
+        start_date=start, end_date=clock.today_utc().isoformat(), end_offset=clock.days_ahead_of_wall_clock()
+    )
 
 
 SINGLE_RUN = dg.BackfillPolicy.single_run()

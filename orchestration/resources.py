@@ -3,11 +3,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration import settings
-from sources import arxiv, github, huggingface
-from sources.http import RetryPolicy, shared_limiter
-from transforms.discovery import SourceTree, discover_digests, scan_sources
-from warehouse import DataDir
+from papertrend.orchestration import settings
+from papertrend.sources import arxiv, github, huggingface
+from papertrend.sources.http import RetryPolicy, shared_limiter
+from papertrend.transforms.discovery import SourceTree, discover_digests, scan_sources
+from papertrend.warehouse import DataDir
 
 
 def _from_env(name: str, default: str):
@@ -58,7 +58,9 @@ class EnrichmentConfig(dg.ConfigurableResource):
     max_attempts: int = 5
 
     def _policy(self) -> RetryPolicy:
-        return RetryPolicy(max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s, timeout_s=self.http_timeout_s)
+        return RetryPolicy(
+            max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s, timeout_s=self.http_timeout_s
+        )
 
     def arxiv_client(self, state_dir: Path) -> arxiv.ArxivClient:
         limiter = shared_limiter("arxiv", self.arxiv_min_interval_s, state_dir)
@@ -67,7 +69,9 @@ class EnrichmentConfig(dg.ConfigurableResource):
     def github_client(self, state_dir: Path) -> github.GitHubClient:
         # The token is read here and only here: it is no resource field, so Dagster never records it.
         limiter = shared_limiter("github", self.github_min_interval_s, state_dir)
-        return github.GitHubClient(self.github_url, limiter, self._policy(), token=os.environ.get("GITHUB_TOKEN") or None)
+        return github.GitHubClient(
+            self.github_url, limiter, self._policy(), token=os.environ.get("GITHUB_TOKEN") or None
+        )
 
     def hf_client(self, state_dir: Path) -> huggingface.HuggingFaceClient:
         limiter = shared_limiter("huggingface", self.hf_min_interval_s, state_dir)

@@ -45,5 +45,3 @@ def partitions_start() -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{ENV_PARTITIONS_START}={value!r} is not a date YYYY-MM-DD") from None
-
-

@@ -54,7 +54,9 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
             if engine is None:
                 engine = create_engine(
                     self.conn_string_for_shard(shard),
-                    poolclass=QueuePool, pool_size=1, max_overflow=4,
+                    poolclass=QueuePool,
+                    pool_size=1,
+                    max_overflow=4,
                     # a pooled connection may serve another thread (the UI's), one at a time
                     connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                 )
@@ -76,6 +78,7 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """Store plain and asset events in one transaction per shard; anything else one by one."""
+
         def batchable(event: EventLogEntry) -> bool:
             return not event.is_dagster_event or event.dagster_event_type in ASSET_EVENTS
 

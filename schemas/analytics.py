@@ -1,27 +1,41 @@
 """Contracts of the analytics model: organizations, topics, appearances and their scores."""
 
 import datetime as dt
-from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
 
-from schemas.contract import TableContract
-from schemas.ingest import ARXIV_ID_PATTERN
+from papertrend.schemas.contract import TableContract
+from papertrend.schemas.ingest import ARXIV_ID_PATTERN
 
 LAB_TIERS = ("super", "frontier", "none")
 TOPIC_SOURCES = ("title_en", "abstract", "title_zh", "summary_zh", "highlights", "arxiv_category")
 
 
 class DimOrg(pa.DataFrameModel):
-    org_key: str = pa.Field(unique=True, str_matches=r"^\S+$", description="Stable id: the canonical name in lower case, words joined by '-'.")
-    org_name: str = pa.Field(description="Canonical name (from transforms/reference/org_aliases.csv, or the printed string when unreviewed).")
-    parent_org_key: Optional[str] = pa.Field(nullable=True, description="org_key of the organization it belongs to; null for a top-level organization.")
-    top_org_key: str = pa.Field(description="org_key at the top of the parent chain (itself when top-level): what org_trends rolls up to.")
+    org_key: str = pa.Field(
+        unique=True,
+        str_matches=r"^\S+$",
+        description="Stable id: the canonical name in lower case, words joined by '-'.",
+    )
+    org_name: str = pa.Field(
+        description="Canonical name (from transforms/reference/org_aliases.csv, or the printed string when unreviewed)."
+    )
+    parent_org_key: str | None = pa.Field(
+        nullable=True, description="org_key of the organization it belongs to; null for a top-level organization."
+    )
+    top_org_key: str = pa.Field(
+        description="org_key at the top of the parent chain (itself when top-level): what org_trends rolls up to."
+    )
     top_org_name: str = pa.Field(description="Name of top_org_key.")
     depth: pl.Int32 = pa.Field(ge=0, description="Steps from the top of the parent chain (0 = top-level).")
-    spellings: pl.Int32 = pa.Field(ge=0, description="Reviewed printed spellings mapped to this organization (0 for a parent never printed itself).")
-    reviewed: bool = pa.Field(description="False for a printed string the alias file does not list yet (see the unreviewed_orgs view).")
+    spellings: pl.Int32 = pa.Field(
+        ge=0,
+        description="Reviewed printed spellings mapped to this organization (0 for a parent never printed itself).",
+    )
+    reviewed: bool = pa.Field(
+        description="False for a printed string the alias file does not list yet (see the unreviewed_orgs view)."
+    )
 
     class Config:
         name = "dim_org"
@@ -34,9 +48,15 @@ class DimTopic(pa.DataFrameModel):
     name_en: str = pa.Field(description="English name.")
     name_zh: str = pa.Field(description="Chinese name.")
     taxonomy_version: str = pa.Field(description="Version of transforms/reference/topics.toml the topic comes from.")
-    en_patterns: pl.List(pl.String) = pa.Field(description="Case-insensitive regular expressions matched on English titles and abstracts.")
-    zh_keywords: pl.List(pl.String) = pa.Field(description="Substrings matched on the Chinese title, summary and highlights.")
-    arxiv_categories: pl.List(pl.String) = pa.Field(description="arXiv categories that imply the topic ('math.*' = any math category).")
+    en_patterns: pl.List(pl.String) = pa.Field(
+        description="Case-insensitive regular expressions matched on English titles and abstracts."
+    )
+    zh_keywords: pl.List(pl.String) = pa.Field(
+        description="Substrings matched on the Chinese title, summary and highlights."
+    )
+    arxiv_categories: pl.List(pl.String) = pa.Field(
+        description="arXiv categories that imply the topic ('math.*' = any math category)."
+    )
 
     class Config:
         name = "dim_topic"
@@ -47,8 +67,13 @@ class DimTopic(pa.DataFrameModel):
 class BridgePaperTopic(pa.DataFrameModel):
     arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="The paper.")
     topic_key: str = pa.Field(description="The topic (dim_topic).")
-    source: str = pa.Field(isin=list(TOPIC_SOURCES), description="Which text matched: title_en, abstract (arXiv), title_zh, summary_zh, highlights or arxiv_category.")
-    matched: str = pa.Field(description="The words (or categories) that matched, comma-separated: why the label is there.")
+    source: str = pa.Field(
+        isin=list(TOPIC_SOURCES),
+        description="Which text matched: title_en, abstract (arXiv), title_zh, summary_zh, highlights or arxiv_category.",
+    )
+    matched: str = pa.Field(
+        description="The words (or categories) that matched, comma-separated: why the label is there."
+    )
     taxonomy_version: str = pa.Field(description="Taxonomy version that produced the label.")
 
     class Config:
@@ -64,26 +89,46 @@ class FctPaperAppearances(pa.DataFrameModel):
     rank: pl.Int32 = pa.Field(ge=1, description="Position in that day's digest.")
     is_golden: bool = pa.Field(description="Golden (🏆) entry.")
     title_en: str = pa.Field(description="English title as printed that day.")
-    org_raw: Optional[str] = pa.Field(nullable=True, description="Organization exactly as printed; null when 'Unknown'.")
+    org_raw: str | None = pa.Field(
+        nullable=True, description="Organization exactly as printed; null when 'Unknown'."
+    )
     org_key: str = pa.Field(description="Canonical organization (dim_org); 'unknown' when none was printed.")
     org_reviewed: bool = pa.Field(description="False when org_raw is not in the reviewed alias file yet.")
     tags: pl.List(pl.String) = pa.Field(description="Lab tags as printed.")
-    lab_tier: str = pa.Field(isin=list(LAB_TIERS), description="super (Super Lab tag), frontier (Frontier Lab tag) or none.")
+    lab_tier: str = pa.Field(
+        isin=list(LAB_TIERS), description="super (Super Lab tag), frontier (Frontier Lab tag) or none."
+    )
     score: float = pa.Field(description="Score as printed.")
     upvotes: pl.Int32 = pa.Field(ge=0, description="Hugging Face upvotes at digest time.")
-    stars_at_digest: pl.Int32 = pa.Field(ge=0, description="GitHub stars printed in the digest (Hugging Face's cached count).")
+    stars_at_digest: pl.Int32 = pa.Field(
+        ge=0, description="GitHub stars printed in the digest (Hugging Face's cached count)."
+    )
     upvote_part: float = pa.Field(description="5·ln(1+upvotes).")
     star_part: float = pa.Field(description="6·ln(1+stars_at_digest).")
-    lab_bonus: float = pa.Field(isin=[0.0, 20.0, 50.0], description="50 for Super Lab, else 20 for Frontier Lab, else 0.")
-    remainder: float = pa.Field(description="score − upvote_part − star_part − lab_bonus: the comment part, 1·ln(1+comments), when the formula holds.")
-    implied_comments: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="The whole comment count whose part matches the remainder within the score's rounding; null when the score is not explained (see score_flag).")
-    score_explained: bool = pa.Field(description="True when the formula reproduces the printed score within its rounding (0.005) with a plausible comment count.")
-    score_flag: Optional[str] = pa.Field(nullable=True, description="Why the score is not explained; null when it is.")
-    rule_flags: pl.List(pl.String) = pa.Field(description="Tag or golden assignments that contradict the documented rules on this row alone; empty when none.")
+    lab_bonus: float = pa.Field(
+        isin=[0.0, 20.0, 50.0], description="50 for Super Lab, else 20 for Frontier Lab, else 0."
+    )
+    remainder: float = pa.Field(
+        description="score − upvote_part − star_part − lab_bonus: the comment part, 1·ln(1+comments), when the formula holds."
+    )
+    implied_comments: pl.Int32 | None = pa.Field(
+        nullable=True,
+        ge=0,
+        description="The whole comment count whose part matches the remainder within the score's rounding; null when the score is not explained (see score_flag).",
+    )
+    score_explained: bool = pa.Field(
+        description="True when the formula reproduces the printed score within its rounding (0.005) with a plausible comment count."
+    )
+    score_flag: str | None = pa.Field(nullable=True, description="Why the score is not explained; null when it is.")
+    rule_flags: pl.List(pl.String) = pa.Field(
+        description="Tag or golden assignments that contradict the documented rules on this row alone; empty when none."
+    )
 
     class Config:
         name = "fct_paper_appearances"
-        description = "One row per paper per digest date: rank, golden, score and its decomposition, tags, counts, organization."
+        description = (
+            "One row per paper per digest date: rank, golden, score and its decomposition, tags, counts, organization."
+        )
         strict = True
         unique = ["digest_date", "arxiv_id", "rank"]
 
@@ -95,9 +140,16 @@ class FctLabTierChanges(pa.DataFrameModel):
     last_seen_before: dt.date = pa.Field(description="Last digest date with the old tier.")
     first_seen_after: dt.date = pa.Field(description="First digest date with the new tier.")
     window_start: dt.date = pa.Field(description="The rules changed after this date ...")
-    window_end: dt.date = pa.Field(description="... and on or before this one (first_seen_after, or earlier when narrowed_by shows the new rule sooner).")
-    narrowed_by: Optional[str] = pa.Field(nullable=True, description="Another string sharing a distinctive word that showed the new tier earlier; null when none.")
-    rule_change_date: dt.date = pa.Field(description="Earliest day the new rules are seen, shared by every change whose window overlaps this one's.")
+    window_end: dt.date = pa.Field(
+        description="... and on or before this one (first_seen_after, or earlier when narrowed_by shows the new rule sooner)."
+    )
+    narrowed_by: str | None = pa.Field(
+        nullable=True,
+        description="Another string sharing a distinctive word that showed the new tier earlier; null when none.",
+    )
+    rule_change_date: dt.date = pa.Field(
+        description="Earliest day the new rules are seen, shared by every change whose window overlaps this one's."
+    )
 
     class Config:
         name = "fct_lab_tier_changes"
@@ -107,6 +159,20 @@ class FctLabTierChanges(pa.DataFrameModel):
 
 DIM_ORG = TableContract(DimOrg, "dimension", "one canonical organization", partitioned=False, order_by=("org_key",))
 DIM_TOPIC = TableContract(DimTopic, "dimension", "one topic", partitioned=False, order_by=("topic_key",))
-BRIDGE_PAPER_TOPIC = TableContract(BridgePaperTopic, "bridge", "one paper, topic and matching text", partitioned=False, order_by=("arxiv_id", "topic_key", "source"))
-FCT_PAPER_APPEARANCES = TableContract(FctPaperAppearances, "fact", "one paper in one day's digest", partitioned=True, order_by=("digest_date", "rank"))
-FCT_LAB_TIER_CHANGES = TableContract(FctLabTierChanges, "fact", "one organization string's change of lab tier", partitioned=False, order_by=("rule_change_date", "org_raw"))
+BRIDGE_PAPER_TOPIC = TableContract(
+    BridgePaperTopic,
+    "bridge",
+    "one paper, topic and matching text",
+    partitioned=False,
+    order_by=("arxiv_id", "topic_key", "source"),
+)
+FCT_PAPER_APPEARANCES = TableContract(
+    FctPaperAppearances, "fact", "one paper in one day's digest", partitioned=True, order_by=("digest_date", "rank")
+)
+FCT_LAB_TIER_CHANGES = TableContract(
+    FctLabTierChanges,
+    "fact",
+    "one organization string's change of lab tier",
+    partitioned=False,
+    order_by=("rule_change_date", "org_raw"),
+)

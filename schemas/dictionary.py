@@ -8,7 +8,7 @@ Regenerate with ``python -m schemas.dictionary > docs/data-dictionary.md``.
 import re
 from pathlib import Path
 
-from schemas import TABLES
+from papertrend.schemas import TABLES
 
 
 def _view_description(sql: str) -> str:
@@ -17,7 +17,7 @@ def _view_description(sql: str) -> str:
 
 
 def render() -> str:
-    from warehouse.publish import view_sql_files
+    from papertrend.warehouse.publish import view_sql_files
 
     lines = [
         "# Data dictionary",

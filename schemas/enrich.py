@@ -1,13 +1,12 @@
 """Contracts of the enrichment tables: what arXiv and Hugging Face told us, and what they did not."""
 
 import datetime as dt
-from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
 
-from schemas.contract import TableContract
-from schemas.ingest import ARXIV_ID_PATTERN
+from papertrend.schemas.contract import TableContract
+from papertrend.schemas.ingest import ARXIV_ID_PATTERN
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 ENRICHMENT_SOURCES = ("arxiv", "hf_daily", "github_repo", "github_history", "github_stargazers")
@@ -15,18 +14,30 @@ ENRICHMENT_STATUSES = ("ok", "not_found", "invalid", "error", "pending", "restri
 
 
 class DimPaper(pa.DataFrameModel):
-    arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, unique=True, description="arXiv identifier without version suffix.")
-    title: Optional[str] = pa.Field(nullable=True, description="Title as arXiv lists it, whitespace collapsed.")
-    abstract: Optional[str] = pa.Field(nullable=True, description="Abstract, whitespace collapsed (may hold LaTeX).")
-    authors: pl.List(pl.String) = pa.Field(description="Author names in arXiv's order (collaboration pseudo-authors kept).")
-    primary_category: Optional[str] = pa.Field(nullable=True, description="Primary arXiv category, e.g. cs.CL.")
-    categories: pl.List(pl.String) = pa.Field(description="All categories as listed, primary first when arXiv lists it so.")
-    published_at: Optional[UTC] = pa.Field(nullable=True, description="Submission time of version 1 (UTC).")
-    updated_at: Optional[UTC] = pa.Field(nullable=True, description="Submission time of the latest version (UTC).")
-    latest_version: Optional[pl.Int32] = pa.Field(nullable=True, ge=1, description="Latest version number (the vN of the returned entry).")
-    comment: Optional[str] = pa.Field(nullable=True, description="Authors' comment (pages, venue, sometimes a code link).")
-    journal_ref: Optional[str] = pa.Field(nullable=True, description="Journal reference, when given.")
-    doi: Optional[str] = pa.Field(nullable=True, description="Publisher DOI, when given (not arXiv's own 10.48550 DOI).")
+    arxiv_id: str = pa.Field(
+        str_matches=ARXIV_ID_PATTERN, unique=True, description="arXiv identifier without version suffix."
+    )
+    title: str | None = pa.Field(nullable=True, description="Title as arXiv lists it, whitespace collapsed.")
+    abstract: str | None = pa.Field(nullable=True, description="Abstract, whitespace collapsed (may hold LaTeX).")
+    authors: pl.List(pl.String) = pa.Field(
+        description="Author names in arXiv's order (collaboration pseudo-authors kept)."
+    )
+    primary_category: str | None = pa.Field(nullable=True, description="Primary arXiv category, e.g. cs.CL.")
+    categories: pl.List(pl.String) = pa.Field(
+        description="All categories as listed, primary first when arXiv lists it so."
+    )
+    published_at: UTC | None = pa.Field(nullable=True, description="Submission time of version 1 (UTC).")
+    updated_at: UTC | None = pa.Field(nullable=True, description="Submission time of the latest version (UTC).")
+    latest_version: pl.Int32 | None = pa.Field(
+        nullable=True, ge=1, description="Latest version number (the vN of the returned entry)."
+    )
+    comment: str | None = pa.Field(
+        nullable=True, description="Authors' comment (pages, venue, sometimes a code link)."
+    )
+    journal_ref: str | None = pa.Field(nullable=True, description="Journal reference, when given.")
+    doi: str | None = pa.Field(
+        nullable=True, description="Publisher DOI, when given (not arXiv's own 10.48550 DOI)."
+    )
     fetched_at: UTC = pa.Field(description="When papertrend fetched this record from arXiv (UTC).")
 
     class Config:
@@ -36,17 +47,34 @@ class DimPaper(pa.DataFrameModel):
 
 
 class StgHfDailyPapers(pa.DataFrameModel):
-    digest_date: dt.date = pa.Field(description="Date of the Hugging Face daily list (and of the digest built from it).")
+    digest_date: dt.date = pa.Field(
+        description="Date of the Hugging Face daily list (and of the digest built from it)."
+    )
     arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="arXiv id (Hugging Face paper.id).")
-    upvotes: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="paper.upvotes when fetched.")
-    num_comments: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="numComments of the daily-list item (not on single-paper answers).")
-    github_repo: Optional[str] = pa.Field(nullable=True, description="paper.githubRepo as Hugging Face gives it (may be a framework repository).")
-    github_stars: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="paper.githubStars: Hugging Face's cached count, possibly stale.")
-    organization_name: Optional[str] = pa.Field(nullable=True, description="Organization handle (item or paper organization.name).")
-    organization_fullname: Optional[str] = pa.Field(nullable=True, description="Organization display name (organization.fullname).")
+    upvotes: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="paper.upvotes when fetched.")
+    num_comments: pl.Int32 | None = pa.Field(
+        nullable=True, ge=0, description="numComments of the daily-list item (not on single-paper answers)."
+    )
+    github_repo: str | None = pa.Field(
+        nullable=True, description="paper.githubRepo as Hugging Face gives it (may be a framework repository)."
+    )
+    github_stars: pl.Int32 | None = pa.Field(
+        nullable=True, ge=0, description="paper.githubStars: Hugging Face's cached count, possibly stale."
+    )
+    organization_name: str | None = pa.Field(
+        nullable=True, description="Organization handle (item or paper organization.name)."
+    )
+    organization_fullname: str | None = pa.Field(
+        nullable=True, description="Organization display name (organization.fullname)."
+    )
     ai_keywords: pl.List(pl.String) = pa.Field(description="paper.ai_keywords; empty when none.")
-    api_source: str = pa.Field(isin=["daily_papers", "paper"], description="daily_papers (the day's list) or paper (/api/papers/{id}, for a digest paper missing from the list).")
-    fetched_at: UTC = pa.Field(description="When the answer was fetched (UTC): counts are as of then, not as of the digest date.")
+    api_source: str = pa.Field(
+        isin=["daily_papers", "paper"],
+        description="daily_papers (the day's list) or paper (/api/papers/{id}, for a digest paper missing from the list).",
+    )
+    fetched_at: UTC = pa.Field(
+        description="When the answer was fetched (UTC): counts are as of then, not as of the digest date."
+    )
 
     class Config:
         name = "stg_hf_daily_papers"
@@ -56,10 +84,18 @@ class StgHfDailyPapers(pa.DataFrameModel):
 
 
 class EnrichmentStatus(pa.DataFrameModel):
-    source: str = pa.Field(isin=list(ENRICHMENT_SOURCES), description="arxiv (key: arXiv id), hf_daily (key: digest date), github_repo (key: owner/name as linked), github_history and github_stargazers (key: repository id).")
+    source: str = pa.Field(
+        isin=list(ENRICHMENT_SOURCES),
+        description="arxiv (key: arXiv id), hf_daily (key: digest date), github_repo (key: owner/name as linked), github_history and github_stargazers (key: repository id).",
+    )
     key: str = pa.Field(description="What was (to be) fetched: an arXiv id or a date.")
-    status: str = pa.Field(isin=list(ENRICHMENT_STATUSES), description="ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked again next run) | pending (not asked: offline or service unreachable) | restricted (the token may not list it; recorded once, not retried).")
-    reason: Optional[str] = pa.Field(nullable=True, description="Why it is not ok: the error, the HTTP status, 'offline', …")
+    status: str = pa.Field(
+        isin=list(ENRICHMENT_STATUSES),
+        description="ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked again next run) | pending (not asked: offline or service unreachable) | restricted (the token may not list it; recorded once, not retried).",
+    )
+    reason: str | None = pa.Field(
+        nullable=True, description="Why it is not ok: the error, the HTTP status, 'offline', …"
+    )
     attempts: pl.Int32 = pa.Field(ge=0, description="Requests that included this key, over all runs.")
     last_attempt_at: UTC = pa.Field(description="When this status was recorded (UTC).")
 
@@ -71,5 +107,13 @@ class EnrichmentStatus(pa.DataFrameModel):
 
 
 DIM_PAPER = TableContract(DimPaper, "dimension", "one arXiv paper", partitioned=False, order_by=("arxiv_id",))
-STG_HF_DAILY_PAPERS = TableContract(StgHfDailyPapers, "staging", "one paper on one day's Hugging Face list", partitioned=True, order_by=("digest_date", "arxiv_id"))
-ENRICHMENT_STATUS = TableContract(EnrichmentStatus, "status", "one (source, key) to enrich", partitioned=False, order_by=("source", "key"))
+STG_HF_DAILY_PAPERS = TableContract(
+    StgHfDailyPapers,
+    "staging",
+    "one paper on one day's Hugging Face list",
+    partitioned=True,
+    order_by=("digest_date", "arxiv_id"),
+)
+ENRICHMENT_STATUS = TableContract(
+    EnrichmentStatus, "status", "one (source, key) to enrich", partitioned=False, order_by=("source", "key")
+)

@@ -1,12 +1,11 @@
 """Contracts of the ingest tables: what the parser produces from the digests."""
 
 import datetime as dt
-from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
 
-from schemas.contract import TableContract
+from papertrend.schemas.contract import TableContract
 
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.
@@ -20,14 +19,22 @@ class StgDigestEntries(pa.DataFrameModel):
     rank: pl.Int32 = pa.Field(ge=1, description="Position in the digest, 1-based as printed.")
     is_golden: bool = pa.Field(description="True when the heading carries the 🏆 mark (tags Viral or Must Read).")
     title_en: str = pa.Field(str_length={"min_value": 1}, description="English title.")
-    title_zh: Optional[str] = pa.Field(nullable=True, description="Chinese title; null when the digest printed English only.")
+    title_zh: str | None = pa.Field(
+        nullable=True, description="Chinese title; null when the digest printed English only."
+    )
     arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="arXiv identifier without version suffix.")
-    org_raw: Optional[str] = pa.Field(nullable=True, description="Organization exactly as printed (trimmed); null when 'Unknown'.")
+    org_raw: str | None = pa.Field(
+        nullable=True, description="Organization exactly as printed (trimmed); null when 'Unknown'."
+    )
     score: float = pa.Field(ge=0, le=1000, description="Ranking score as printed.")
-    tags: pl.List(pl.String) = pa.Field(description="Lab tags in printed order (Super Lab, Frontier Lab, Must Read, Viral); empty when none.")
+    tags: pl.List(pl.String) = pa.Field(
+        description="Lab tags in printed order (Super Lab, Frontier Lab, Must Read, Viral); empty when none."
+    )
     upvotes: pl.Int32 = pa.Field(ge=0, description="Hugging Face upvotes at digest time.")
-    stars: pl.Int32 = pa.Field(ge=0, description="GitHub stars of the linked repository at digest time (Hugging Face's cached count).")
-    summary_zh: Optional[str] = pa.Field(nullable=True, description="One-paragraph Chinese summary; null when absent.")
+    stars: pl.Int32 = pa.Field(
+        ge=0, description="GitHub stars of the linked repository at digest time (Hugging Face's cached count)."
+    )
+    summary_zh: str | None = pa.Field(nullable=True, description="One-paragraph Chinese summary; null when absent.")
     highlights: pl.List(pl.String) = pa.Field(description="Highlight bullet points; empty when absent.")
     source_path: str = pa.Field(description="Digest file the entry was read from, relative to the digests folder.")
     source_line: pl.Int32 = pa.Field(ge=1, description="Line number of the entry's heading in the source file.")
@@ -35,9 +42,7 @@ class StgDigestEntries(pa.DataFrameModel):
 
     @pa.check("tags", name="known_lab_tags", error=f"every tag is one of {', '.join(LAB_TAGS)}")
     def known_lab_tags(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col(data.key).list.eval(pl.element().is_in(list(LAB_TAGS))).list.all()
-        )
+        return data.lazyframe.select(pl.col(data.key).list.eval(pl.element().is_in(list(LAB_TAGS))).list.all())
 
     class Config:
         name = "stg_digest_entries"
@@ -49,8 +54,12 @@ class StgDigestEntries(pa.DataFrameModel):
 class DigestQuarantine(pa.DataFrameModel):
     digest_date: dt.date = pa.Field(description="Partition date of the file the entry came from.")
     source_path: str = pa.Field(description="Digest file, relative to the digests folder.")
-    source_line: pl.Int32 = pa.Field(ge=1, description="Line of the entry's heading (1 for a problem with the whole file).")
-    reason: str = pa.Field(str_length={"min_value": 1}, description="Why the entry was not loaded: field, line and offending text.")
+    source_line: pl.Int32 = pa.Field(
+        ge=1, description="Line of the entry's heading (1 for a problem with the whole file)."
+    )
+    reason: str = pa.Field(
+        str_length={"min_value": 1}, description="Why the entry was not loaded: field, line and offending text."
+    )
     raw_text: str = pa.Field(description="The entry's lines as they stand in the file (cut at 64 KiB).")
 
     class Config:
@@ -61,13 +70,26 @@ class DigestQuarantine(pa.DataFrameModel):
 
 class DigestFiles(pa.DataFrameModel):
     digest_date: dt.date = pa.Field(description="Partition date.")
-    source_path: Optional[str] = pa.Field(nullable=True, description="Digest file for the date; null when none was found.")
-    status: str = pa.Field(isin=list(FILE_STATUSES), description="loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file unreadable or not a digest).")
-    status_reason: Optional[str] = pa.Field(nullable=True, description="Why a file was rejected, or what disagreed; null when all is well.")
-    declared_count: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="Entry count the digest declares in its **论文数量** line.")
+    source_path: str | None = pa.Field(
+        nullable=True, description="Digest file for the date; null when none was found."
+    )
+    status: str = pa.Field(
+        isin=list(FILE_STATUSES),
+        description="loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file unreadable or not a digest).",
+    )
+    status_reason: str | None = pa.Field(
+        nullable=True, description="Why a file was rejected, or what disagreed; null when all is well."
+    )
+    declared_count: pl.Int32 | None = pa.Field(
+        nullable=True, ge=0, description="Entry count the digest declares in its **论文数量** line."
+    )
     parsed_count: pl.Int32 = pa.Field(ge=0, description="Entries loaded into stg_digest_entries.")
     quarantined_count: pl.Int32 = pa.Field(ge=0, description="Entries sent to digest_quarantine.")
-    source_sha256: Optional[str] = pa.Field(nullable=True, str_matches=SHA256_PATTERN, description="SHA-256 of the file's bytes; what the sensor compares to notice changes.")
+    source_sha256: str | None = pa.Field(
+        nullable=True,
+        str_matches=SHA256_PATTERN,
+        description="SHA-256 of the file's bytes; what the sensor compares to notice changes.",
+    )
 
     class Config:
         name = "digest_files"
@@ -76,6 +98,18 @@ class DigestFiles(pa.DataFrameModel):
         unique = ["digest_date"]
 
 
-STG_DIGEST_ENTRIES = TableContract(StgDigestEntries, "staging", "one parsed digest entry", partitioned=True, order_by=("digest_date", "rank", "source_line"))
-DIGEST_QUARANTINE = TableContract(DigestQuarantine, "staging", "one entry or file that could not be loaded", partitioned=True, order_by=("digest_date", "source_line"))
+STG_DIGEST_ENTRIES = TableContract(
+    StgDigestEntries,
+    "staging",
+    "one parsed digest entry",
+    partitioned=True,
+    order_by=("digest_date", "rank", "source_line"),
+)
+DIGEST_QUARANTINE = TableContract(
+    DigestQuarantine,
+    "staging",
+    "one entry or file that could not be loaded",
+    partitioned=True,
+    order_by=("digest_date", "source_line"),
+)
 DIGEST_FILES = TableContract(DigestFiles, "staging", "one partition date", partitioned=True, order_by=("digest_date",))

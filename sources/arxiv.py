@@ -20,11 +20,22 @@ import requests
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from sources.http import FetchError, MalformedResponse, RateLimiter, RetryPolicy, ServiceClient, ServiceUnreachable
+from papertrend.sources.http import (
+    FetchError,
+    MalformedResponse,
+    RateLimiter,
+    RetryPolicy,
+    ServiceClient,
+    ServiceUnreachable,
+)
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100
-NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom", "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+}
 ENTRY_ID_RE = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 WELL_FORMED_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7})$")
 
@@ -56,7 +67,7 @@ def _text(element, path: str) -> str | None:
 def _timestamp(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
 def parse_feed(body: bytes) -> _Feed:
@@ -102,8 +113,14 @@ def parse_feed(body: bytes) -> _Feed:
 class ArxivClient(ServiceClient):
     service = "arXiv"
 
-    def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None,
-                 not_found_retries: int = 2, **kwargs):
+    def __init__(
+        self,
+        base_url: str,
+        limiter: RateLimiter,
+        policy: RetryPolicy | None = None,
+        not_found_retries: int = 2,
+        **kwargs,
+    ):
         super().__init__(base_url, limiter, policy, **kwargs)
         self.not_found_retries = not_found_retries
 

@@ -19,11 +19,19 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
-
-import requests
 from urllib.parse import urljoin
 
-from sources.http import FetchError, MalformedResponse, RateLimiter, RetryPolicy, ServiceClient, ServiceUnreachable, Throttled
+import requests
+
+from papertrend.sources.http import (
+    FetchError,
+    MalformedResponse,
+    RateLimiter,
+    RetryPolicy,
+    ServiceClient,
+    ServiceUnreachable,
+    Throttled,
+)
 
 DEFAULT_URL = "https://api.github.com"
 GRAPHQL_BATCH = 100
@@ -60,8 +68,16 @@ class GitHubClient(ServiceClient):
     service = "GitHub"
     one_request_at_a_time = True
 
-    def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None, token: str | None = None,
-                 secondary_wait_s: float = 60.0, max_wait_s: float = 120.0, **kwargs):
+    def __init__(
+        self,
+        base_url: str,
+        limiter: RateLimiter,
+        policy: RetryPolicy | None = None,
+        token: str | None = None,
+        secondary_wait_s: float = 60.0,
+        max_wait_s: float = 120.0,
+        **kwargs,
+    ):
         super().__init__(base_url, limiter, policy, **kwargs)
         self.session.headers.update({"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"})
         if token:
@@ -76,7 +92,7 @@ class GitHubClient(ServiceClient):
         what is left is recorded pending (a run never blocks for an hour on an anonymous limit)."""
         wait = max(0.0, reset_epoch - time.time()) + 0.5
         if wait > self.max_wait_s:
-            until = dt.datetime.fromtimestamp(reset_epoch, dt.timezone.utc).strftime("%H:%M UTC")
+            until = dt.datetime.fromtimestamp(reset_epoch, dt.UTC).strftime("%H:%M UTC")
             hint = "" if self.authenticated else "; set GITHUB_TOKEN for 5,000 requests an hour"
             raise ServiceUnreachable(f"GitHub rate limit exhausted until {until}{hint}")
         return wait
@@ -111,6 +127,7 @@ class GitHubClient(ServiceClient):
     # --- endpoints -------------------------------------------------------------------------------
     def repo(self, full_name: str) -> dict | None:
         """Repository metadata under its current name (renames followed), or None when missing."""
+
         def parse(response: requests.Response) -> dict:
             body = _json(response)
             if not isinstance(body, dict) or "id" not in body:
@@ -119,7 +136,9 @@ class GitHubClient(ServiceClient):
             return {
                 "repo_id": body["id"],
                 "full_name": body.get("full_name"),
-                "created_at": dt.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00")) if body.get("created_at") else None,
+                "created_at": dt.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
+                if body.get("created_at")
+                else None,
                 "language": body.get("language"),
                 "license": license_info.get("spdx_id") if isinstance(license_info, dict) else None,
                 "stargazers_count": body.get("stargazers_count"),
@@ -154,8 +173,14 @@ class GitHubClient(ServiceClient):
             errors = body.get("errors") or []
             limited = [e for e in errors if e.get("type") == "RATE_LIMITED"]
             if limited:
-                reset = ((body.get("data") or {}).get("rateLimit") or {}).get("resetAt") or response.headers.get("x-ratelimit-reset")
-                reset_epoch = dt.datetime.fromisoformat(reset.replace("Z", "+00:00")).timestamp() if isinstance(reset, str) and "T" in reset else float(reset or 0)
+                reset = ((body.get("data") or {}).get("rateLimit") or {}).get("resetAt") or response.headers.get(
+                    "x-ratelimit-reset"
+                )
+                reset_epoch = (
+                    dt.datetime.fromisoformat(reset.replace("Z", "+00:00")).timestamp()
+                    if isinstance(reset, str) and "T" in reset
+                    else float(reset or 0)
+                )
                 raise Throttled("GraphQL RATE_LIMITED", self._until_reset(reset_epoch))
             unexpected = [e for e in errors if e.get("type") != "NOT_FOUND"]
             if unexpected or "data" not in body:
@@ -164,9 +189,15 @@ class GitHubClient(ServiceClient):
             out: dict[str, dict | None] = {}
             for i, full_name in enumerate(batch):
                 node = data.get(f"r{i}")
-                out[full_name] = None if node is None else {
-                    "repo_id": node.get("databaseId"), "full_name": node.get("nameWithOwner"), "stargazers_count": node.get("stargazerCount"),
-                }
+                out[full_name] = (
+                    None
+                    if node is None
+                    else {
+                        "repo_id": node.get("databaseId"),
+                        "full_name": node.get("nameWithOwner"),
+                        "stargazers_count": node.get("stargazerCount"),
+                    }
+                )
             return out
 
         return self.call("POST", f"{self.base_url}/graphql", parse, json={"query": query, "variables": variables})
@@ -188,7 +219,12 @@ class GitHubClient(ServiceClient):
             if not isinstance(body, list):
                 raise MalformedResponse("history page is not a list")
             for row in body:
-                if not (isinstance(row, dict) and isinstance(row.get("week"), int) and isinstance(row.get("days"), list) and len(row["days"]) == 7):
+                if not (
+                    isinstance(row, dict)
+                    and isinstance(row.get("week"), int)
+                    and isinstance(row.get("days"), list)
+                    and len(row["days"]) == 7
+                ):
                     raise MalformedResponse(f"history row not {{week, total, days[7]}}: {str(row)[:80]}")
             return response, body
 
@@ -215,11 +251,16 @@ class GitHubClient(ServiceClient):
         None when GitHub will not list them (403 or 404 since 2026-06-30 for everyone else's
         repositories): the caller records that once and does not ask again.
         """
+
         def parse(response: requests.Response):
             body = _json(response)
             if not isinstance(body, list):
                 raise MalformedResponse("stargazers page is not a list")
-            return response, [dt.datetime.fromisoformat(r["starred_at"].replace("Z", "+00:00")) for r in body if isinstance(r, dict) and r.get("starred_at")]
+            return response, [
+                dt.datetime.fromisoformat(r["starred_at"].replace("Z", "+00:00"))
+                for r in body
+                if isinstance(r, dict) and r.get("starred_at")
+            ]
 
         times: list[dt.datetime] = []
         url = f"{self.base_url}/repos/{full_name}/stargazers?per_page=100"

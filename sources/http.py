@@ -23,7 +23,7 @@ import requests
 import urllib3
 from filelock import FileLock
 
-from sources import __version__
+from papertrend.sources import __version__
 
 USER_AGENT = f"papertrend/{__version__} (daily-digest enrichment; python-requests)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -136,8 +136,14 @@ class ServiceClient:
     service = "http"
     one_request_at_a_time = False  # True where the service forbids concurrent requests (GitHub, per token)
 
-    def __init__(self, base_url: str, limiter: RateLimiter, policy: RetryPolicy | None = None,
-                 session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        base_url: str,
+        limiter: RateLimiter,
+        policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.base_url = base_url.rstrip("/")
         self.limiter = limiter
         self.policy = policy or RetryPolicy()

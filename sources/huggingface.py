@@ -10,7 +10,7 @@ import json
 
 import requests
 
-from sources.http import FetchError, MalformedResponse, ServiceClient
+from papertrend.sources.http import FetchError, MalformedResponse, ServiceClient
 
 DEFAULT_URL = "https://huggingface.co"
 PAGE_SIZE = 100
@@ -59,7 +59,9 @@ def daily_item_record(item: dict) -> dict:
     paper = item.get("paper")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise MalformedResponse("daily-papers item without paper.id")
-    return _record(paper, (item.get("organization"), paper.get("organization")), _int(item.get("numComments")), "daily_papers")
+    return _record(
+        paper, (item.get("organization"), paper.get("organization")), _int(item.get("numComments")), "daily_papers"
+    )
 
 
 def paper_record(paper: dict) -> dict:
@@ -79,6 +81,7 @@ class HuggingFaceClient(ServiceClient):
 
     def daily_papers(self, day: dt.date) -> list[dict]:
         """Every item listed for ``day`` (all pages), as stg_hf_daily_papers rows."""
+
         def parse(response: requests.Response) -> list[dict]:
             body = _json(response)
             if not isinstance(body, list):

@@ -6,8 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import main
-from transforms import clock
+from papertrend.orchestration.cli import main
+from papertrend.transforms import clock
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -47,7 +47,14 @@ class Entry:
 def digest_text(day: dt.date | None, entries: list[Entry], declared: int | None = None) -> str:
     if not entries and day is None:
         return "# 每日论文汇总\n\n今日无内容。"
-    lines = [f"# 每日论文汇总 - {day.isoformat()}", "", f"**论文数量**: {len(entries) if declared is None else declared}", "", "---", ""]
+    lines = [
+        f"# 每日论文汇总 - {day.isoformat()}",
+        "",
+        f"**论文数量**: {len(entries) if declared is None else declared}",
+        "",
+        "---",
+        "",
+    ]
     for rank, entry in enumerate(entries, start=1):
         lines += entry.lines(rank)
     return "\n".join(lines)

@@ -9,21 +9,36 @@ import re
 import polars as pl
 import pytest
 
-from schemas import STG_DIGEST_ENTRIES
+from papertrend.schemas import STG_DIGEST_ENTRIES
+from papertrend.transforms.orgs import build_dim_org, load_aliases, lookup_key, map_orgs, org_key
+from papertrend.transforms.scoring import decompose, detect_tier_changes
+from papertrend.transforms.topics import PAPER_TEXT_SCHEMA, label_papers, load_taxonomy
 from tests.conftest import EXAMPLES, query, run_cli
 from tests.synthetic import Entry, write_digest
-from transforms.orgs import build_dim_org, load_aliases, lookup_key, map_orgs, org_key
-from transforms.scoring import decompose, detect_tier_changes
-from transforms.topics import PAPER_TEXT_SCHEMA, label_papers, load_taxonomy
 
 DAY = dt.date(2026, 3, 2)
 
 
 def stg_rows(rows: list[dict]) -> pl.DataFrame:
     """stg_digest_entries rows with defaults for what a test does not care about (SYNTHETIC)."""
-    base = dict(digest_date=DAY, rank=1, is_golden=False, title_en="Synthetic Paper", title_zh=None, arxiv_id="2603.00001",
-                org_raw="Synthetic Lab", score=0.0, tags=[], upvotes=0, stars=0, summary_zh=None, highlights=[],
-                source_path="x.md", source_line=1, source_sha256="0" * 64)
+    base = dict(
+        digest_date=DAY,
+        rank=1,
+        is_golden=False,
+        title_en="Synthetic Paper",
+        title_zh=None,
+        arxiv_id="2603.00001",
+        org_raw="Synthetic Lab",
+        score=0.0,
+        tags=[],
+        upvotes=0,
+        stars=0,
+        summary_zh=None,
+        highlights=[],
+        source_path="x.md",
+        source_line=1,
+        source_sha256="0" * 64,
+    )
     full = [{**base, "source_line": i + 1, "rank": i + 1, **row} for i, row in enumerate(rows)]
     return STG_DIGEST_ENTRIES.conform(pl.DataFrame(full, schema=STG_DIGEST_ENTRIES.polars_schema))
 
@@ -34,9 +49,12 @@ def formula(upvotes: int, stars: int, comments: int, bonus: float) -> float:
 
 # ---- organizations ------------------------------------------------------------------------------
 
+
 def test_alias_file_maps_spellings_to_one_org_with_parents():
     aliases = load_aliases()
-    mapped = map_orgs(pl.Series(["alibaba-inc", "Alibaba-Inc", "  NVIDIA ", "Mistral AI_", None, "Qwen", "A Brand New Lab"]), aliases)
+    mapped = map_orgs(
+        pl.Series(["alibaba-inc", "Alibaba-Inc", "  NVIDIA ", "Mistral AI_", None, "Qwen", "A Brand New Lab"]), aliases
+    )
     names = mapped.get_column("org_name").to_list()
     assert names[:6] == ["Alibaba", "Alibaba", "NVIDIA", "Mistral AI", "Unknown", "Qwen"]
     assert mapped.get_column("org_reviewed").to_list() == [True] * 6 + [False]
@@ -56,12 +74,15 @@ def test_lookup_key_and_org_key_ignore_what_does_not_name_an_org():
     assert org_key("Texas A&M University") == "texas-a-and-m-university"
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("Foo,,,\n", r"aliases\.csv:3: field org is empty"),
-    ("Foo,Foo Org,,\nfoo,Other Org,,\n", r"spellings of 'foo' map to different orgs \['Foo Org', 'Other Org'\]"),
-    ("A,A,B,\nB,B,A,\n", r"parent_org cycle"),
-    ("A,A,B,\nA2,A,C,\n", r"org 'A' has more than one parent_org"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Foo,,,\n", r"aliases\.csv:3: field org is empty"),
+        ("Foo,Foo Org,,\nfoo,Other Org,,\n", r"spellings of 'foo' map to different orgs \['Foo Org', 'Other Org'\]"),
+        ("A,A,B,\nB,B,A,\n", r"parent_org cycle"),
+        ("A,A,B,\nA2,A,C,\n", r"org 'A' has more than one parent_org"),
+    ],
+)
 def test_alias_file_errors_name_the_file_line_and_field(tmp_path, body, message):
     path = tmp_path / "aliases.csv"
     path.write_text("# comment\nraw_org,org,parent_org,merge_reason\n" + body, encoding="utf-8")
@@ -85,21 +106,48 @@ def test_no_two_canonical_orgs_are_spellings_of_one():
 
 # ---- topics -------------------------------------------------------------------------------------
 
+
 def papers(rows: list[dict]) -> pl.DataFrame:
-    base = dict(arxiv_id="2603.00001", title_en=None, title_zh=None, summary_zh=None, highlights=[], abstract=None, categories=[])
+    base = dict(
+        arxiv_id="2603.00001",
+        title_en=None,
+        title_zh=None,
+        summary_zh=None,
+        highlights=[],
+        abstract=None,
+        categories=[],
+    )
     return pl.DataFrame([{**base, **row} for row in rows], schema=PAPER_TEXT_SCHEMA)
 
 
 def test_topics_are_multi_label_with_their_source_and_evidence():
     taxonomy = load_taxonomy()
-    labels = label_papers(papers([
-        dict(arxiv_id="2603.00001", title_en="Synthetic Agents Learn Reinforcement Learning for Robot Manipulation"),
-        dict(arxiv_id="2603.00002", title_en="Synthetic Untitled Thing", title_zh="合成的语音模型", categories=["math.OC"]),
-        dict(arxiv_id="2603.00003", title_en="Zzz Qqq"),  # synthetic nonsense: no topic may match it
-    ]), taxonomy)
-    first = {(r["topic_key"], r["source"]) for r in labels.filter(pl.col("arxiv_id") == "2603.00001").iter_rows(named=True)}
+    labels = label_papers(
+        papers(
+            [
+                dict(
+                    arxiv_id="2603.00001",
+                    title_en="Synthetic Agents Learn Reinforcement Learning for Robot Manipulation",
+                ),
+                dict(
+                    arxiv_id="2603.00002",
+                    title_en="Synthetic Untitled Thing",
+                    title_zh="合成的语音模型",
+                    categories=["math.OC"],
+                ),
+                dict(arxiv_id="2603.00003", title_en="Zzz Qqq"),  # synthetic nonsense: no topic may match it
+            ]
+        ),
+        taxonomy,
+    )
+    first = {
+        (r["topic_key"], r["source"]) for r in labels.filter(pl.col("arxiv_id") == "2603.00001").iter_rows(named=True)
+    }
     assert {("agents", "title_en"), ("reinforcement_learning", "title_en"), ("robotics_embodied", "title_en")} <= first
-    second = {(r["topic_key"], r["source"]): r["matched"] for r in labels.filter(pl.col("arxiv_id") == "2603.00002").iter_rows(named=True)}
+    second = {
+        (r["topic_key"], r["source"]): r["matched"]
+        for r in labels.filter(pl.col("arxiv_id") == "2603.00002").iter_rows(named=True)
+    }
     assert second[("speech_audio", "title_zh")] == "语音"
     assert second[("math_science", "arxiv_category")] == "math.OC"  # 'math.*' in the taxonomy
     assert labels.filter(pl.col("arxiv_id") == "2603.00003").is_empty()  # no catch-all
@@ -108,7 +156,9 @@ def test_topics_are_multi_label_with_their_source_and_evidence():
 
 def test_taxonomy_errors_name_the_topic(tmp_path):
     path = tmp_path / "topics.toml"
-    path.write_text('version = "1"\n[[topic]]\nkey = "x"\nname_en = "X"\nname_zh = "X"\nen = ["(unclosed"]\n', encoding="utf-8")
+    path.write_text(
+        'version = "1"\n[[topic]]\nkey = "x"\nname_en = "X"\nname_zh = "X"\nen = ["(unclosed"]\n', encoding="utf-8"
+    )
     with pytest.raises(ValueError, match=r"topic #1 \(x\): bad `en` pattern '\(unclosed'"):
         load_taxonomy(path)
     path.write_text('version = "1"\n[[topic]]\nkey = "x"\nname_en = "X"\nname_zh = "X"\n', encoding="utf-8")
@@ -118,22 +168,29 @@ def test_taxonomy_errors_name_the_topic(tmp_path):
 
 # ---- scoring ------------------------------------------------------------------------------------
 
+
 def test_score_decomposition_recovers_comments_and_flags_what_does_not_fit():
-    rows = stg_rows([
-        dict(upvotes=40, stars=300, tags=["Super Lab", "Must Read"], is_golden=True, score=formula(40, 300, 7, 50)),
-        dict(upvotes=3, stars=0, tags=["Frontier Lab"], score=formula(3, 0, 0, 20)),
-        dict(upvotes=3, stars=0, tags=[], score=formula(3, 0, 0, 20)),  # bonus printed in the score, tag missing
-        dict(upvotes=10, stars=10, tags=[], score=round(5 * math.log1p(10) + 6 * math.log1p(10) + 0.35, 2)),  # ln(1+c)=0.35 fits no c
-        dict(upvotes=600, stars=0, tags=["Frontier Lab"], is_golden=False, score=formula(600, 0, 1, 20)),
-        dict(upvotes=1, stars=1, tags=["Viral"], is_golden=True, score=formula(1, 1, 1, 0)),
-        dict(upvotes=1, stars=1, tags=["Must Read"], is_golden=False, score=formula(1, 1, 1, 0)),
-    ])
+    rows = stg_rows(
+        [
+            dict(upvotes=40, stars=300, tags=["Super Lab", "Must Read"], is_golden=True, score=formula(40, 300, 7, 50)),
+            dict(upvotes=3, stars=0, tags=["Frontier Lab"], score=formula(3, 0, 0, 20)),
+            dict(upvotes=3, stars=0, tags=[], score=formula(3, 0, 0, 20)),  # bonus printed in the score, tag missing
+            dict(
+                upvotes=10, stars=10, tags=[], score=round(5 * math.log1p(10) + 6 * math.log1p(10) + 0.35, 2)
+            ),  # ln(1+c)=0.35 fits no c
+            dict(upvotes=600, stars=0, tags=["Frontier Lab"], is_golden=False, score=formula(600, 0, 1, 20)),
+            dict(upvotes=1, stars=1, tags=["Viral"], is_golden=True, score=formula(1, 1, 1, 0)),
+            dict(upvotes=1, stars=1, tags=["Must Read"], is_golden=False, score=formula(1, 1, 1, 0)),
+        ]
+    )
     out = decompose(rows)
     assert out.get_column("implied_comments").to_list()[:2] == [7, 0]
     assert out.get_column("lab_bonus").to_list()[:3] == [50.0, 20.0, 0.0]
     assert out.get_column("score_explained").to_list()[:4] == [True, True, False, False]
     flags = out.get_column("score_flag").to_list()
-    assert "would take more than 500 comments" in flags[2] and abs(float(flags[2].split()[1]) - 20) < 0.01  # the missing bonus
+    assert (
+        "would take more than 500 comments" in flags[2] and abs(float(flags[2].split()[1]) - 20) < 0.01
+    )  # the missing bonus
     assert flags[3].startswith("no whole comment count explains remainder 0.35")
     rule_flags = out.get_column("rule_flags").to_list()
     assert rule_flags[:4] == [[], [], [], []]
@@ -141,23 +198,30 @@ def test_score_decomposition_recovers_comments_and_flags_what_does_not_fit():
     assert rule_flags[5] == ["Viral without stars > 2000 or upvotes > 500"]
     assert rule_flags[6] == ["golden mark disagrees with the Viral/Must Read tags", "Must Read without Super Lab"]
     below = decompose(stg_rows([dict(upvotes=50, stars=50, tags=["Frontier Lab"], score=30.0)]))
-    assert below.get_column("score_flag")[0].startswith("remainder -") and "negative" in below.get_column("score_flag")[0]
+    assert (
+        below.get_column("score_flag")[0].startswith("remainder -") and "negative" in below.get_column("score_flag")[0]
+    )
 
 
 def test_rule_change_detector_dates_a_change_and_narrows_it_with_a_shared_word():
     def day(n):
         return dt.date(2026, 2, 1) + dt.timedelta(days=n)
+
     # Invented organization names (synthetic); they share no word except where the test says so.
-    rows = stg_rows([
-        dict(digest_date=day(0), org_raw="Zeta Polytechnic AI Lab", tags=[]),
-        dict(digest_date=day(1), org_raw="Omega Org", tags=["Frontier Lab"]),
-        dict(digest_date=day(5), org_raw="Zeta Polytechnic University", tags=["Frontier Lab"]),  # shares 'polytechnic'
-        dict(digest_date=day(9), org_raw="Zeta Polytechnic AI Lab", tags=["Frontier Lab"]),
-        dict(digest_date=day(12), org_raw="Zeta Polytechnic AI Lab", tags=["Frontier Lab"]),
-        dict(digest_date=day(3), org_raw="Flip Flop Org", tags=[]),  # switches twice: no evidence either way
-        dict(digest_date=day(4), org_raw="Flip Flop Org", tags=["Super Lab"]),
-        dict(digest_date=day(6), org_raw="Flip Flop Org", tags=[]),
-    ])
+    rows = stg_rows(
+        [
+            dict(digest_date=day(0), org_raw="Zeta Polytechnic AI Lab", tags=[]),
+            dict(digest_date=day(1), org_raw="Omega Org", tags=["Frontier Lab"]),
+            dict(
+                digest_date=day(5), org_raw="Zeta Polytechnic University", tags=["Frontier Lab"]
+            ),  # shares 'polytechnic'
+            dict(digest_date=day(9), org_raw="Zeta Polytechnic AI Lab", tags=["Frontier Lab"]),
+            dict(digest_date=day(12), org_raw="Zeta Polytechnic AI Lab", tags=["Frontier Lab"]),
+            dict(digest_date=day(3), org_raw="Flip Flop Org", tags=[]),  # switches twice: no evidence either way
+            dict(digest_date=day(4), org_raw="Flip Flop Org", tags=["Super Lab"]),
+            dict(digest_date=day(6), org_raw="Flip Flop Org", tags=[]),
+        ]
+    )
     changes = detect_tier_changes(rows)
     assert changes.get_column("org_raw").to_list() == ["Zeta Polytechnic AI Lab"]
     change = changes.row(0, named=True)
@@ -169,31 +233,66 @@ def test_rule_change_detector_dates_a_change_and_narrows_it_with_a_shared_word()
 
 # ---- through Dagster -----------------------------------------------------------------------------
 
+
 def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, examples_copy):
     evil = "Synthetic <script>alert('x')</script> & $Dollars$ Title"
-    write_digest(examples_copy / "output", dt.date(2026, 4, 10), [
-        Entry(arxiv_id="2604.99991", title=evil, org="alibaba-inc", tags="Super Lab, Must Read", golden=True,
-              upvotes="10", stars="20", score=f"{formula(10, 20, 3, 50)}"),
-        Entry(arxiv_id="2604.99992", title="Synthetic Agents for Everything", org="A Synthetic Unreviewed Org", tags="",
-              upvotes="5", stars="0", score=f"{formula(5, 0, 2, 0)}"),
-    ])
+    write_digest(
+        examples_copy / "output",
+        dt.date(2026, 4, 10),
+        [
+            Entry(
+                arxiv_id="2604.99991",
+                title=evil,
+                org="alibaba-inc",
+                tags="Super Lab, Must Read",
+                golden=True,
+                upvotes="10",
+                stars="20",
+                score=f"{formula(10, 20, 3, 50)}",
+            ),
+            Entry(
+                arxiv_id="2604.99992",
+                title="Synthetic Agents for Everything",
+                org="A Synthetic Unreviewed Org",
+                tags="",
+                upvotes="5",
+                stars="0",
+                score=f"{formula(5, 0, 2, 0)}",
+            ),
+        ],
+    )
     data = tmp_path / "data"
     code, out, err = run_cli(capsys, "run", "--digests", examples_copy, "--data-dir", data, "--no-progress")
     assert code == 0, err
     db = data / "warehouse.duckdb"
     [(entries,)] = query(db, "SELECT count(*) FROM stg_digest_entries")
     assert query(db, "SELECT count(*) FROM fct_paper_appearances") == [(entries,)]
-    assert query(db, "SELECT org_key, org_reviewed, implied_comments, score_explained FROM fct_paper_appearances WHERE arxiv_id = '2604.99991'") \
-        == [("alibaba", True, 3, True)]
-    assert query(db, "SELECT org_raw, reviewed FROM org_spellings WHERE NOT reviewed") == [("A Synthetic Unreviewed Org", False)]
+    assert query(
+        db,
+        "SELECT org_key, org_reviewed, implied_comments, score_explained FROM fct_paper_appearances WHERE arxiv_id = '2604.99991'",
+    ) == [("alibaba", True, 3, True)]
+    assert query(db, "SELECT org_raw, reviewed FROM org_spellings WHERE NOT reviewed") == [
+        ("A Synthetic Unreviewed Org", False)
+    ]
     assert query(db, "SELECT count(*) FROM fct_paper_appearances WHERE NOT score_explained") == [(0,)]
     # every appearance's organization is in dim_org; every label's topic in dim_topic
     assert query(db, "SELECT count(*) FROM fct_paper_appearances a ANTI JOIN dim_org USING (org_key)") == [(0,)]
     assert query(db, "SELECT count(*) FROM bridge_paper_topic ANTI JOIN dim_topic USING (topic_key)") == [(0,)]
-    for view in ("org_trends", "topic_trends", "score_breakdown", "score_distribution", "paper_momentum", "repeat_appearances", "org_spellings"):
+    for view in (
+        "org_trends",
+        "topic_trends",
+        "score_breakdown",
+        "score_distribution",
+        "paper_momentum",
+        "repeat_appearances",
+        "org_spellings",
+    ):
         assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view
     # shares within a period add up to one
-    assert query(db, "SELECT count(*) FROM (SELECT period, period_start, sum(share) s FROM org_trends GROUP BY ALL) WHERE abs(s - 1) > 0.01") == [(0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM (SELECT period, period_start, sum(share) s FROM org_trends GROUP BY ALL) WHERE abs(s - 1) > 0.01",
+    ) == [(0,)]
 
     report = data / "report" / "trend_report.html"
     page = report.read_text(encoding="utf-8")
@@ -212,7 +311,18 @@ def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, exam
 
 def test_re_running_the_model_changes_nothing(capsys, tmp_path):
     data = tmp_path / "data"
-    args = ("run", "--digests", EXAMPLES, "--data-dir", data, "--no-progress", "--start", "2026-03-13", "--end", "2026-03-20")
+    args = (
+        "run",
+        "--digests",
+        EXAMPLES,
+        "--data-dir",
+        data,
+        "--no-progress",
+        "--start",
+        "2026-03-13",
+        "--end",
+        "2026-03-20",
+    )
     assert run_cli(capsys, *args)[0] == 0
     tables = ("fct_paper_appearances", "dim_org", "dim_topic", "bridge_paper_topic", "fct_lab_tier_changes")
     before = {t: query(data / "warehouse.duckdb", f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
@@ -223,18 +333,30 @@ def test_re_running_the_model_changes_nothing(capsys, tmp_path):
 def test_materializing_one_table_of_the_model_writes_and_reports_only_that_table(capsys, tmp_path, monkeypatch):
     import dagster as dg
 
-    from orchestration.definitions import JOB_NAME, build_definitions
+    from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 
     data = tmp_path / "data"
-    args = ("run", "--digests", EXAMPLES, "--data-dir", data, "--no-progress", "--start", "2026-03-13", "--end", "2026-03-13")
+    args = (
+        "run",
+        "--digests",
+        EXAMPLES,
+        "--data-dir",
+        data,
+        "--no-progress",
+        "--start",
+        "2026-03-13",
+        "--end",
+        "2026-03-13",
+    )
     assert run_cli(capsys, *args)[0] == 0
     topic_file = data / "lake" / "dim_topic" / "data.parquet"
     before = topic_file.stat().st_mtime_ns
     monkeypatch.setenv("PAPERTREND_DIGESTS_DIR", str(EXAMPLES))
     monkeypatch.setenv("PAPERTREND_DATA_DIR", str(data))
     job = build_definitions().resolve_job_def(JOB_NAME)
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), partition_key="2026-03-13",
-                                    asset_selection=[dg.AssetKey("dim_org")])
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key="2026-03-13", asset_selection=[dg.AssetKey("dim_org")]
+    )
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {"dim_org"}

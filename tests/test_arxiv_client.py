@@ -6,13 +6,15 @@ import time
 
 import pytest
 
-from sources.arxiv import ArxivClient
-from sources.http import RateLimiter, RetryPolicy
+from papertrend.sources.arxiv import ArxivClient
+from papertrend.sources.http import RateLimiter, RetryPolicy
 
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, timeout_s=1.0)
 
 
-def client(base: str, interval: float = 0.0, policy: RetryPolicy = FAST, limiter: RateLimiter | None = None) -> ArxivClient:
+def client(
+    base: str, interval: float = 0.0, policy: RetryPolicy = FAST, limiter: RateLimiter | None = None
+) -> ArxivClient:
     return ArxivClient(f"{base}/api/query", limiter or RateLimiter("arxiv", interval), policy)
 
 
@@ -30,7 +32,7 @@ def test_batches_of_100_matched_by_id(fake_apis):
     record = result.records["2601.00007"]  # the feed lists entries in reverse: matched by id, not order
     assert record["arxiv_id"] == "2601.00007" and record["title"].startswith("Synthetic paper 2601.00007")
     assert "  " not in record["title"] and "\n" not in record["title"]  # whitespace collapsed
-    assert record["latest_version"] in (1, 2, 3) and record["published_at"].tzinfo == dt.timezone.utc
+    assert record["latest_version"] in (1, 2, 3) and record["published_at"].tzinfo == dt.UTC
 
 
 def test_seed_paper_facts(fake_apis):

@@ -15,7 +15,11 @@ pytestmark = pytest.mark.slow
 def test_quick_benchmark_runs_and_prints_the_table(tmp_path):
     result = subprocess.run(
         ["sh", "bench/run", "--quick", "--work", str(tmp_path), "--json", str(tmp_path / "figures.json")],
-        cwd=REPO, capture_output=True, text=True, timeout=300, env={"PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "no functional problems" in result.stdout
@@ -26,5 +30,9 @@ def test_quick_benchmark_runs_and_prints_the_table(tmp_path):
 
     figures = json.loads((tmp_path / "figures.json").read_text())
     run = figures["backfill_2w"]
-    assert run["ok"] and run["requests"]["arxiv"] == run["minimum"]["arxiv"] and run["requests"]["hf_daily"] == run["digests"]
+    assert (
+        run["ok"]
+        and run["requests"]["arxiv"] == run["minimum"]["arxiv"]
+        and run["requests"]["hf_daily"] == run["digests"]
+    )
     assert set(figures["queries_2w"]) == {p.stem for p in (REPO / "warehouse" / "queries").glob("*.sql")}

@@ -32,7 +32,17 @@ def test_parse_jsonl_gives_entries_then_quarantined(capsys, digest):
     assert len(rows) == 3
     assert [r.get("quarantined", False) for r in rows] == [False, False, True]
     assert rows[0]["digest_date"] == "2026-02-09" and rows[0]["tags"] == [] and rows[0]["title_zh"] is None
-    assert set(rows[0]) >= {"rank", "is_golden", "arxiv_id", "org_raw", "score", "upvotes", "stars", "source_line", "source_sha256"}
+    assert set(rows[0]) >= {
+        "rank",
+        "is_golden",
+        "arxiv_id",
+        "org_raw",
+        "score",
+        "upvotes",
+        "stars",
+        "source_line",
+        "source_sha256",
+    }
     assert rows[2]["reason"] == "score (line 31): 'n/a' is not a number" and rows[2]["source_line"] == 27
 
 
@@ -63,11 +73,23 @@ def test_sql_formats_and_read_only(capsys, tmp_path, digest):
     "args,message",
     [
         (["run", "--frobnicate"], "papertrend: error: unrecognized arguments: --frobnicate\n"),
-        (["run", "--digests", "/nonexistent/folder"], "papertrend: error: argument --digests: /nonexistent/folder: no such folder\n"),
-        (["run", "--start", "2026-13-01"], "papertrend: error: argument --start: '2026-13-01' is not a date YYYY-MM-DD\n"),
+        (
+            ["run", "--digests", "/nonexistent/folder"],
+            "papertrend: error: argument --digests: /nonexistent/folder: no such folder\n",
+        ),
+        (
+            ["run", "--start", "2026-13-01"],
+            "papertrend: error: argument --start: '2026-13-01' is not a date YYYY-MM-DD\n",
+        ),
         (["parse", "/nonexistent/file.md"], "papertrend: error: /nonexistent/file.md: no such file or folder\n"),
-        (["sql", "SELECT 1", "--data-dir", "/nonexistent/data"], "papertrend: error: no warehouse at /nonexistent/data/warehouse.duckdb: run `papertrend run` first\n"),
-        (["sql", "SELECT 1", "--format", "xml"], "papertrend: error: argument --format: invalid choice: 'xml' (choose from 'table', 'csv', 'json')\n"),
+        (
+            ["sql", "SELECT 1", "--data-dir", "/nonexistent/data"],
+            "papertrend: error: no warehouse at /nonexistent/data/warehouse.duckdb: run `papertrend run` first\n",
+        ),
+        (
+            ["sql", "SELECT 1", "--format", "xml"],
+            "papertrend: error: argument --format: invalid choice: 'xml' (choose from 'table', 'csv', 'json')\n",
+        ),
         ([], "papertrend: error: the following arguments are required: command\n"),
     ],
 )
@@ -78,13 +100,16 @@ def test_bad_input_gives_one_line_and_exit_2(capsys, args, message):
 
 def test_unreadable_digest_is_rejected_not_fatal(tmp_path):
     """A digest path that cannot be read (here a folder where a file should be) rejects that day only."""
-    from transforms.discovery import DigestSource
-    from transforms.ingest import ingest_days
+    from papertrend.transforms.discovery import DigestSource
+    from papertrend.transforms.ingest import ingest_days
 
     unreadable = tmp_path / "2026-02-09.md"
     unreadable.mkdir()
     good = write_digest(tmp_path, DAY + dt.timedelta(days=1), synthetic_entries(DAY, 1))
-    sources = {DAY: DigestSource(DAY, (unreadable,), tmp_path), DAY + dt.timedelta(days=1): DigestSource(DAY, (good,), tmp_path)}
+    sources = {
+        DAY: DigestSource(DAY, (unreadable,), tmp_path),
+        DAY + dt.timedelta(days=1): DigestSource(DAY, (good,), tmp_path),
+    }
     bad_day, good_day = ingest_days(sources, [DAY, DAY + dt.timedelta(days=1)])
     assert bad_day.file_row["status"] == "rejected"
     assert bad_day.file_row["status_reason"] == "cannot read file: Is a directory"
@@ -94,18 +119,31 @@ def test_unreadable_digest_is_rejected_not_fatal(tmp_path):
 
 def test_console_script_end_to_end(tmp_path, digest):
     """The installed `papertrend` entry point, as a user types it."""
-    done = subprocess.run([PAPERTREND, "run", "--digests", "digests", "--data-dir", "warehouse-data"],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    done = subprocess.run(
+        [PAPERTREND, "run", "--digests", "digests", "--data-dir", "warehouse-data"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "2 loaded, 1 quarantined" in done.stdout and "stg_digest_entries" in done.stdout
     assert "papertrend run 2026-02-09 .. 2026-02-09 (1 day) in " in done.stdout  # one line, however narrow
     assert "papertrend ui --data-dir warehouse-data" in done.stdout
     assert (tmp_path / "warehouse-data" / "warehouse.duckdb").exists()
     # piped, as in a script: no terminal width, so no value is cut to "2026-0…"
-    wide = ("SELECT digest_date, source_path, source_sha256, repeat('SYNTHETIC-', 30) AS long_text "
-            "FROM digest_files WHERE status = 'loaded'")
-    piped = subprocess.run([PAPERTREND, "sql", wide, "--data-dir", "warehouse-data"], capture_output=True, text=True,
-                           timeout=60, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "COLUMNS"})
+    wide = (
+        "SELECT digest_date, source_path, source_sha256, repeat('SYNTHETIC-', 30) AS long_text "
+        "FROM digest_files WHERE status = 'loaded'"
+    )
+    piped = subprocess.run(
+        [PAPERTREND, "sql", wide, "--data-dir", "warehouse-data"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "COLUMNS"},
+    )
     assert piped.returncode == 0, piped.stderr
     assert "…" not in piped.stdout and "(1 rows)" in piped.stdout
     for value in ("2026-02-09", "output/2026-02-09/papers/papers_summary.md", "SYNTHETIC-" * 30):

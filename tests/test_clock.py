@@ -13,13 +13,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.cli import CliError, run_range
-from sources.github import GitHubClient
-from sources.http import RateLimiter, RetryPolicy
+from papertrend.orchestration.cli import CliError, run_range
+from papertrend.sources.github import GitHubClient
+from papertrend.sources.http import RateLimiter, RetryPolicy
+from papertrend.transforms import clock
+from papertrend.transforms.repos import daily_from_weeks
 from tests.conftest import EDGE_DAYS, EDGE_INSTANTS, LOCAL_ZONES, REPO, query, run_cli
 from tests.synthetic import digest_text, synthetic_entries, write_digest
-from transforms import clock
-from transforms.repos import daily_from_weeks
 
 FAST = RetryPolicy(max_attempts=2, backoff_base_s=0.01, timeout_s=2.0)
 EDGES = [pytest.param(name, id=name) for name in EDGE_INSTANTS]
@@ -27,7 +27,7 @@ EDGES = [pytest.param(name, id=name) for name in EDGE_INSTANTS]
 
 def test_pinned_instant_is_read_as_given_and_needs_an_offset(pin_clock):
     pin_clock("2026-11-28T23:59:00-08:00")
-    assert clock.now() == dt.datetime(2026, 11, 29, 7, 59, tzinfo=dt.timezone.utc)
+    assert clock.now() == dt.datetime(2026, 11, 29, 7, 59, tzinfo=dt.UTC)
     assert clock.now().utcoffset() == dt.timedelta(0)
     for bad in ("2026-11-30T00:30:00", "yesterday"):
         pin_clock(bad)
@@ -83,7 +83,10 @@ def test_run_range_ends_at_the_last_ended_utc_day(name, pin_clock):
     utc_day = dt.date.fromisoformat(EDGE_DAYS[name][0])
     start = utc_day - dt.timedelta(days=5)
     assert run_range(start, utc_day, clock.yesterday_utc()) == (
-        start, utc_day - dt.timedelta(days=1), f"{utc_day} has not ended yet (UTC); running up to {utc_day - dt.timedelta(days=1)}")
+        start,
+        utc_day - dt.timedelta(days=1),
+        f"{utc_day} has not ended yet (UTC); running up to {utc_day - dt.timedelta(days=1)}",
+    )
     assert run_range(start, utc_day - dt.timedelta(days=1), clock.yesterday_utc())[2] is None
     with pytest.raises(CliError, match="is after"):
         run_range(utc_day, utc_day, clock.yesterday_utc())
@@ -93,14 +96,14 @@ def test_run_range_ends_at_the_last_ended_utc_day(name, pin_clock):
 def test_partitions_schedule_and_sensor_see_the_same_yesterday(name, pin_clock):
     pin_clock(EDGE_INSTANTS[name])
     os.environ["PAPERTREND_PARTITIONS_START"] = "2026-08-01"
-    from orchestration.definitions import build_definitions
+    from papertrend.orchestration.definitions import build_definitions
 
     defs = build_definitions()
     yesterday = (dt.date.fromisoformat(EDGE_DAYS[name][0]) - dt.timedelta(days=1)).isoformat()
     job = defs.resolve_job_def("papertrend_job")
     assert job.partitions_def.get_last_partition_key() == yesterday
     schedule = defs.resolve_schedule_def("daily_digest_schedule")
-    nine = dt.datetime.combine(clock.today_utc(), dt.time(9), dt.timezone.utc)
+    nine = dt.datetime.combine(clock.today_utc(), dt.time(9), dt.UTC)
     with dg.build_schedule_context(scheduled_execution_time=nine) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == yesterday
@@ -121,7 +124,9 @@ def test_a_star_at_17h_pacific_on_sunday_counts_for_sunday(fake_apis, pin_clock)
     server.github.add_star(name)
     history = github.star_history(name)
     newest = history.weeks[0]
-    assert dt.datetime.fromtimestamp(newest["week"], dt.timezone.utc) == dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc)
+    assert dt.datetime.fromtimestamp(newest["week"], dt.UTC) == dt.datetime(
+        2026, 11, 29, tzinfo=dt.UTC
+    )
     assert newest["days"][0] == before + 1 and newest["days"][1:] == [0] * 6  # Monday .. Saturday not begun
     total = github.star_counts([name])[name]["stargazers_count"]
     rows = daily_from_weeks(history.weeks, total, clock.now())
@@ -144,18 +149,20 @@ def test_star_history_days_stop_at_the_pacific_day(name, zone, fake_apis, pin_cl
     rows = daily_from_weeks(history.weeks, total, clock.now())
     assert rows[-1]["star_date"] == pacific_day  # today in Pacific time, nothing after it
     assert rows[-1]["stars_total"] == total and sum(r["stars_added"] for r in rows) == total
-    sunday = dt.datetime.fromtimestamp(history.weeks[0]["week"], dt.timezone.utc).date()
+    sunday = dt.datetime.fromtimestamp(history.weeks[0]["week"], dt.UTC).date()
     assert sunday.weekday() == 6 and 0 <= (pacific_day - sunday).days < 7
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["monday_0030_utc", "saturday_2359_pt", "new_year_utc"])
-def test_github_pipeline_dates_snapshots_in_utc_and_history_in_pacific(name, capsys, tmp_path, fake_apis, pin_clock, local_zone):
+def test_github_pipeline_dates_snapshots_in_utc_and_history_in_pacific(
+    name, capsys, tmp_path, fake_apis, pin_clock, local_zone
+):
     """A real run: snapshots are dated the UTC day of observation, history days end at the Pacific day."""
+    from papertrend.transforms.repos import normalise_repo
     from tests.fake_apis.seed import hf_paper
     from tests.test_enrichment import daily_lists, point_at
     from tests.test_github_pipeline import abstract_repo
-    from transforms.repos import normalise_repo
 
     local_zone("Asia/Shanghai")
     pin_clock(EDGE_INSTANTS[name])
@@ -181,9 +188,12 @@ def test_github_pipeline_dates_snapshots_in_utc_and_history_in_pacific(name, cap
     assert query(db, "SELECT count(*) FROM digest_files WHERE digest_date >= ?", [late]) == [(0,)]
     assert query(db, "SELECT DISTINCT star_date FROM fct_repo_stars_daily WHERE source = 'snapshot'") == [(utc_day,)]
     assert query(db, "SELECT max(star_date) FROM fct_repo_stars_daily WHERE source = 'history_api'") == [(pacific_day,)]
-    mismatched = query(db, "SELECT d.full_name, sum(f.stars_added), any_value(d.stargazers_count) FROM fct_repo_stars_daily f "
-                           "JOIN dim_repo d USING (repo_id) WHERE f.source = 'history_api' GROUP BY ALL "
-                           "HAVING sum(f.stars_added) <> any_value(d.stargazers_count)")
+    mismatched = query(
+        db,
+        "SELECT d.full_name, sum(f.stars_added), any_value(d.stargazers_count) FROM fct_repo_stars_daily f "
+        "JOIN dim_repo d USING (repo_id) WHERE f.source = 'history_api' GROUP BY ALL "
+        "HAVING sum(f.stars_added) <> any_value(d.stargazers_count)",
+    )
     assert mismatched == []
     expected = {r: server.github.total(server.github.repos[r]) for r in server.github.repos}
     assert dict(query(db, "SELECT full_name, stargazers_count FROM dim_repo")) == expected
@@ -198,7 +208,10 @@ def test_parse_names_each_file_as_given(capsys, tmp_path, monkeypatch):
     code, out, err = run_cli(capsys, "parse", "a/2026-01-01/x.md", "b/2026-01-02/x.md", "--format", "jsonl")
     assert code == 0, err
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [(r["source_path"], r["digest_date"]) for r in rows] == [("a/2026-01-01/x.md", "2026-01-01"), ("b/2026-01-02/x.md", "2026-01-02")]
+    assert [(r["source_path"], r["digest_date"]) for r in rows] == [
+        ("a/2026-01-01/x.md", "2026-01-01"),
+        ("b/2026-01-02/x.md", "2026-01-02"),
+    ]
     code, out, err = run_cli(capsys, "parse", "a", "b", "--format", "jsonl")
     assert [json.loads(line)["source_path"] for line in out.splitlines()] == ["a/2026-01-01/x.md", "b/2026-01-02/x.md"]
 
@@ -208,5 +221,9 @@ def test_run_keeps_source_path_relative_to_the_digests_folder(capsys, tmp_path):
     write_digest(tmp_path / "digests", day, synthetic_entries(day, 1))
     data = tmp_path / "data"
     assert run_cli(capsys, "run", "--digests", tmp_path / "digests", "--data-dir", data, "--no-progress")[0] == 0
-    assert query(data / "warehouse.duckdb", "SELECT DISTINCT source_path FROM stg_digest_entries") == [("output/2026-02-09/papers/papers_summary.md",)]
-    assert not Path(query(data / "warehouse.duckdb", "SELECT source_path FROM digest_files WHERE digest_date = ?", [day])[0][0]).is_absolute()
+    assert query(data / "warehouse.duckdb", "SELECT DISTINCT source_path FROM stg_digest_entries") == [
+        ("output/2026-02-09/papers/papers_summary.md",)
+    ]
+    assert not Path(
+        query(data / "warehouse.duckdb", "SELECT source_path FROM digest_files WHERE digest_date = ?", [day])[0][0]
+    ).is_absolute()

@@ -4,15 +4,17 @@ import dagster as dg
 import polars as pl
 import pyarrow.parquet as pq
 
-from orchestration.definitions import build_definitions
-from schemas import TABLES
-from schemas.dictionary import render
+from papertrend.orchestration.definitions import build_definitions
+from papertrend.schemas import TABLES
+from papertrend.schemas.dictionary import render
 from tests.conftest import REPO, query, run_cli
 
 
 def test_data_dictionary_is_generated_from_the_contracts():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == render(), "docs/data-dictionary.md is stale: run `python -m schemas.dictionary > docs/data-dictionary.md`"
+    assert committed == render(), (
+        "docs/data-dictionary.md is stale: run `python -m schemas.dictionary > docs/data-dictionary.md`"
+    )
 
 
 def test_dagster_column_metadata_is_the_contract():

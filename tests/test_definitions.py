@@ -7,15 +7,33 @@ import sys
 
 import dagster as dg
 
-from orchestration.definitions import JOB_NAME, build_definitions
-from orchestration.ingest.sensors import changed_dates, consecutive_ranges
+from papertrend.orchestration.definitions import JOB_NAME, build_definitions
+from papertrend.orchestration.ingest.sensors import changed_dates, consecutive_ranges
 from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
-EXPECTED_ASSETS = {"stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
-                   "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse",
-                   "dim_org", "dim_topic", "bridge_paper_topic", "fct_paper_appearances", "fct_lab_tier_changes", "trend_report",
-                   "source_files", "stg_github_trending", "paper_notes"}
+EXPECTED_ASSETS = {
+    "stg_digest_entries",
+    "digest_quarantine",
+    "digest_files",
+    "dim_paper",
+    "stg_hf_daily_papers",
+    "enrichment_status",
+    "bridge_paper_repo",
+    "dim_repo",
+    "fct_repo_stars_daily",
+    "repo_history_sync",
+    "analyst_warehouse",
+    "dim_org",
+    "dim_topic",
+    "bridge_paper_topic",
+    "fct_paper_appearances",
+    "fct_lab_tier_changes",
+    "trend_report",
+    "source_files",
+    "stg_github_trending",
+    "paper_notes",
+}
 EXPECTED_CHECKS = {
     ("stg_digest_entries", "matches_contract"),
     ("stg_digest_entries", "nothing_quarantined"),
@@ -42,8 +60,12 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     env = {**os.environ, "DAGSTER_HOME": ""}
     env.pop("DAGSTER_HOME")
     loaded = subprocess.run(
-        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "orchestration.definitions"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "papertrend.orchestration.definitions"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
 
@@ -83,7 +105,10 @@ def _evaluate_sensor(defs, cursor=None):
     sensor = defs.resolve_sensor_def("digest_files_sensor")
     with dg.build_sensor_context(cursor=cursor, resources={"papertrend": defs.resources["papertrend"]}) as context:
         result = sensor.evaluate_tick(context)
-    ranges = [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in result.run_requests]
+    ranges = [
+        (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+        for r in result.run_requests
+    ]
     return ranges, result.cursor
 
 
@@ -111,7 +136,7 @@ def test_sensor_requests_exactly_new_changed_and_deleted_days(capsys, tmp_path):
 def test_schedule_materializes_yesterday():
     defs = build_definitions()
     schedule = defs.resolve_schedule_def("daily_digest_schedule")
-    when = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
     with dg.build_schedule_context(scheduled_execution_time=when) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-03-09"

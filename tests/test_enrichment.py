@@ -7,11 +7,11 @@ import os
 
 import pytest
 
+from papertrend.transforms import clock
+from papertrend.transforms.digest_parser import parse_digest
+from papertrend.transforms.discovery import discover_digests
 from tests.conftest import query, run_cli
 from tests.synthetic import synthetic_entries, write_digest
-from transforms import clock
-from transforms.digest_parser import parse_digest
-from transforms.discovery import discover_digests
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(5)]
 
@@ -20,9 +20,14 @@ def point_at(base: str, interval: float = 0.0, github: bool = False) -> None:
     """Every service at the fake server; GitHub enrichment only where the test is about it."""
     os.environ.update(
         PAPERTREND_GITHUB="on" if github else "off",
-        ARXIV_API_URL=f"{base}/api/query", HF_API_URL=base, GITHUB_API_URL=base,
-        ARXIV_MIN_INTERVAL_S=str(interval), HF_MIN_INTERVAL_S=str(interval),
-        PAPERTREND_BACKOFF_BASE_S="0.01", PAPERTREND_HTTP_TIMEOUT_S="2", PAPERTREND_OFFLINE="0",
+        ARXIV_API_URL=f"{base}/api/query",
+        HF_API_URL=base,
+        GITHUB_API_URL=base,
+        ARXIV_MIN_INTERVAL_S=str(interval),
+        HF_MIN_INTERVAL_S=str(interval),
+        PAPERTREND_BACKOFF_BASE_S="0.01",
+        PAPERTREND_HTTP_TIMEOUT_S="2",
+        PAPERTREND_OFFLINE="0",
     )
 
 
@@ -31,7 +36,10 @@ def daily_lists(digests_dir) -> dict[dt.date, list[dict]]:
     lists = {}
     for day, source in discover_digests(digests_dir).items():
         parsed = parse_digest(source.path.read_bytes(), source.relative_path, day)
-        lists[day] = [{"arxiv_id": e["arxiv_id"], "org": e["org_raw"], "upvotes": e["upvotes"], "stars": e["stars"]} for e in parsed.entries]
+        lists[day] = [
+            {"arxiv_id": e["arxiv_id"], "org": e["org_raw"], "upvotes": e["upvotes"], "stars": e["stars"]}
+            for e in parsed.entries
+        ]
     return lists
 
 
@@ -54,9 +62,15 @@ def test_offline_records_every_gap_and_a_later_run_fills_exactly_them(capsys, tm
     assert code == 0 and sum(server.counts.values()) == 0
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT source, status, reason, count(*) FROM enrichment_status GROUP BY ALL ORDER BY 1") == [
-        ("arxiv", "pending", "offline: no request sent", 250), ("hf_daily", "pending", "offline: no request sent", 5)]
+        ("arxiv", "pending", "offline: no request sent", 250),
+        ("hf_daily", "pending", "offline: no request sent", 5),
+    ]
     assert query(db, "SELECT count(*) FROM dim_paper") == [(0,)]
-    assert "arXiv metadata: 0 of 250 papers" in out and "5 pending: offline: no request sent" in out and "250 pending: offline: no request sent" in out
+    assert (
+        "arXiv metadata: 0 of 250 papers" in out
+        and "5 pending: offline: no request sent" in out
+        and "250 pending: offline: no request sent" in out
+    )
 
     code, out, _ = run_cli(capsys, *args)
     assert code == 0
@@ -82,11 +96,18 @@ def test_hf_fields_and_missing_paper_fetched_singly(capsys, tmp_path, digests, f
     data = tmp_path / "data"
     assert run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")[0] == 0
     assert server.counts["hf_paper"] == 1
-    [(source, comments)] = query(data / "warehouse.duckdb", "SELECT api_source, num_comments FROM stg_hf_daily_papers WHERE arxiv_id = ?", [dropped])
+    [(source, comments)] = query(
+        data / "warehouse.duckdb",
+        "SELECT api_source, num_comments FROM stg_hf_daily_papers WHERE arxiv_id = ?",
+        [dropped],
+    )
     assert (source, comments) == ("paper", None)
     # counts on the list are the digest's own (the fake serves them): upvotes agree with the digest
-    assert query(data / "warehouse.duckdb", "SELECT count(*) FROM stg_hf_daily_papers h JOIN stg_digest_entries e "
-                 "USING (digest_date, arxiv_id) WHERE h.api_source = 'daily_papers' AND h.upvotes <> e.upvotes") == [(0,)]
+    assert query(
+        data / "warehouse.duckdb",
+        "SELECT count(*) FROM stg_hf_daily_papers h JOIN stg_digest_entries e "
+        "USING (digest_date, arxiv_id) WHERE h.api_source = 'daily_papers' AND h.upvotes <> e.upvotes",
+    ) == [(0,)]
 
 
 def test_intervals_hold_across_assets_and_faults_recover_in_a_run(capsys, tmp_path, digests, fake_apis):
@@ -104,8 +125,14 @@ def test_intervals_hold_across_assets_and_faults_recover_in_a_run(capsys, tmp_pa
         assert min(gaps) >= 0.19, (endpoint, gaps)
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT count(*) FROM dim_paper") == [(249,)]
-    [(status, reason, attempts)] = query(db, "SELECT status, reason, attempts FROM enrichment_status WHERE status <> 'ok'")
-    assert (status, reason, attempts) == ("not_found", "no entry after 6 requests", 6)  # 3 faults on its batch, then 3 rounds
+    [(status, reason, attempts)] = query(
+        db, "SELECT status, reason, attempts FROM enrichment_status WHERE status <> 'ok'"
+    )
+    assert (status, reason, attempts) == (
+        "not_found",
+        "no entry after 6 requests",
+        6,
+    )  # 3 faults on its batch, then 3 rounds
     assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(5,)]
 
     server.reset_counts()
@@ -119,7 +146,10 @@ def test_token_like_settings_appear_nowhere(capsys, tmp_path, digests, fake_apis
     server.daily = daily_lists(digests)
     point_at(base)
     point_at(base, github=True)
-    secrets = {"GITHUB_TOKEN": "ghp_SYNTHETICtoken0123456789abcdefABCDEF", "HF_TOKEN": "hf_SYNTHETICtoken0123456789abcdef"}
+    secrets = {
+        "GITHUB_TOKEN": "ghp_SYNTHETICtoken0123456789abcdefABCDEF",
+        "HF_TOKEN": "hf_SYNTHETICtoken0123456789abcdef",
+    }
     os.environ.update(secrets)
     data = tmp_path / "data"
     code, out, err = run_cli(capsys, "run", "--digests", digests, "--data-dir", data)

@@ -16,7 +16,7 @@ def warehouse(tmp_path_factory) -> Path:
     import io
     import os
 
-    from orchestration.cli import main
+    from papertrend.orchestration.cli import main
 
     data = tmp_path_factory.mktemp("queries") / "data"
     saved = dict(os.environ)
@@ -24,7 +24,9 @@ def warehouse(tmp_path_factory) -> Path:
         os.environ.pop("DAGSTER_HOME", None)
         os.environ["PAPERTREND_OFFLINE"] = "1"
         with contextlib.redirect_stdout(io.StringIO()) as out:
-            assert main(["run", "--digests", str(EXAMPLES), "--data-dir", str(data), "--no-progress"]) == 0, out.getvalue()
+            assert main(["run", "--digests", str(EXAMPLES), "--data-dir", str(data), "--no-progress"]) == 0, (
+                out.getvalue()
+            )
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -34,7 +36,9 @@ def warehouse(tmp_path_factory) -> Path:
 def test_there_are_example_queries_and_each_says_what_it_answers():
     assert len(QUERIES) >= 6
     for path in QUERIES:
-        assert path.read_text(encoding="utf-8").startswith("-- "), f"{path.name}: start with a comment saying what it answers"
+        assert path.read_text(encoding="utf-8").startswith("-- "), (
+            f"{path.name}: start with a comment saying what it answers"
+        )
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])

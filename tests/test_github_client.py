@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from sources.github import GitHubClient, parse_links
-from sources.http import FetchError, RateLimiter, RetryPolicy, ServiceUnreachable
+from papertrend.sources.github import GitHubClient, parse_links
+from papertrend.sources.http import FetchError, RateLimiter, RetryPolicy, ServiceUnreachable
 
 TOKEN = "ghp_SYNTHETICtokenForTests0123456789"
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, timeout_s=2.0)
@@ -40,7 +40,9 @@ def test_history_first_walk_then_conditional_refresh(fake_apis):
     weeks = len(server.github.weeks(server.github.repos["synthetic-org/three-years"]))
     assert history.pages == server.counts["gh_history"] == math.ceil(weeks / 30)
     assert len(history.weeks) == weeks and history.etag and 'rel="next"' in history.link
-    assert sum(w["total"] for w in history.weeks) == server.github.total(server.github.repos["synthetic-org/three-years"])
+    assert sum(w["total"] for w in history.weeks) == server.github.total(
+        server.github.repos["synthetic-org/three-years"]
+    )
 
     server.reset_counts()
     refreshed = github.star_history("synthetic-org/three-years", etag=history.etag, full_walk=False)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from sources.http import FetchError, RateLimiter, RetryPolicy
-from sources.huggingface import HuggingFaceClient
+from papertrend.sources.http import FetchError, RateLimiter, RetryPolicy
+from papertrend.sources.huggingface import HuggingFaceClient
 from tests.fake_apis.seed import SEED_DATE, SEED_PAPERS
 
 FAST = RetryPolicy(max_attempts=3, backoff_base_s=0.01, timeout_s=1.0)

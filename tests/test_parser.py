@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from papertrend.transforms.digest_parser import parse_digest, split_title
 from tests.conftest import CORPUS, EXAMPLES
 from tests.synthetic import Entry, digest_text
-from transforms.digest_parser import parse_digest, split_title
 
 DAY = dt.date(2026, 2, 9)
 
@@ -16,7 +16,9 @@ def parse(text: str, day: dt.date | None = DAY, encoding: str = "utf-8"):
 
 
 def test_plain_entry_fields():
-    result = parse(digest_text(DAY, [Entry(org="Synthetic Lab ", tags="Super Lab, Must Read", golden=True, score="66.55")]))
+    result = parse(
+        digest_text(DAY, [Entry(org="Synthetic Lab ", tags="Super Lab, Must Read", golden=True, score="66.55")])
+    )
     assert result.status == "loaded" and result.status_reason is None
     assert result.declared_count == 1
     [entry] = result.entries
@@ -47,11 +49,19 @@ def test_non_golden_heading_has_two_spaces_and_empty_tags():
         ("金鹅 (Golden Goose)：合成 (Golden Goose: Synthetic)", "Golden Goose: Synthetic", "金鹅 (Golden Goose)：合成"),
         ("合成（第一部分）：标题 (Synth (Part I): Title)", "Synth (Part I): Title", "合成（第一部分）：标题"),
         # nested parentheses inside the English part
-        ("统一潜变量 (UL)：指南 (Unified Latents (UL): How to train)", "Unified Latents (UL): How to train", "统一潜变量 (UL)：指南"),
+        (
+            "统一潜变量 (UL)：指南 (Unified Latents (UL): How to train)",
+            "Unified Latents (UL): How to train",
+            "统一潜变量 (UL)：指南",
+        ),
         # English-only titles ending with or containing parentheses
         ("Synthetic Agent via Density Maximization (V1.0)", "Synthetic Agent via Density Maximization (V1.0)", None),
         ("(1D) Synthetic Tokens", "(1D) Synthetic Tokens", None),
-        ("Synthetic Solution (1st place online, 2nd offline)", "Synthetic Solution (1st place online, 2nd offline)", None),
+        (
+            "Synthetic Solution (1st place online, 2nd offline)",
+            "Synthetic Solution (1st place online, 2nd offline)",
+            None,
+        ),
         # markdown-sensitive characters
         ("Synthetic V_{0.5} of P(y|x) in <1 GB", "Synthetic V_{0.5} of P(y|x) in <1 GB", None),
         ("unbalanced (Synthetic", "unbalanced (Synthetic", None),
@@ -64,7 +74,12 @@ def test_title_split(title, english, chinese):
 
 
 def test_summary_with_pipe_and_highlights():
-    entry = Entry(title="Synthetic Paper", title_zh="合成论文", summary="合成摘要 | 含竖线", highlights=["要点一", "要点二", "要点三"])
+    entry = Entry(
+        title="Synthetic Paper",
+        title_zh="合成论文",
+        summary="合成摘要 | 含竖线",
+        highlights=["要点一", "要点二", "要点三"],
+    )
     [parsed] = parse(digest_text(DAY, [entry])).entries
     assert parsed["summary_zh"] == "合成摘要 | 含竖线"
     assert parsed["highlights"] == ["要点一", "要点二", "要点三"]
@@ -106,7 +121,10 @@ def test_crlf_bom_and_trailing_spaces():
         (lambda e: setattr(e, "score", "6x.5"), "score (line 21): '6x.5' is not a number"),
         (lambda e: setattr(e, "upvotes", "-3"), "upvotes (line 23): '-3' is not a whole number"),
         (lambda e: setattr(e, "stars", "99999999999"), "stars (line 23): 99999999999 is too large"),
-        (lambda e: setattr(e, "arxiv_id", "not-an-id"), "arxiv_id (line 19): no arXiv id in '[https://arxiv.org/abs/not-an-id]"),
+        (
+            lambda e: setattr(e, "arxiv_id", "not-an-id"),
+            "arxiv_id (line 19): no arXiv id in '[https://arxiv.org/abs/not-an-id]",
+        ),
         (lambda e: setattr(e, "title", ""), "title (line 17): empty"),
     ],
 )
@@ -123,7 +141,9 @@ def test_malformed_entry_is_quarantined_and_the_rest_loads(mutate, reason):
 
 
 def test_missing_field_duplicate_field_unexpected_line_bad_heading():
-    text = digest_text(DAY, [Entry(), Entry(arxiv_id="2601.00002"), Entry(arxiv_id="2601.00003"), Entry(arxiv_id="2601.00004")])
+    text = digest_text(
+        DAY, [Entry(), Entry(arxiv_id="2601.00002"), Entry(arxiv_id="2601.00003"), Entry(arxiv_id="2601.00004")]
+    )
     lines = text.split("\n")
     org_lines = [i for i, line in enumerate(lines) if line.startswith("**组织**")]
     lines[org_lines[0]] = ""  # entry 1 loses its organization
@@ -184,7 +204,9 @@ def test_not_utf8_is_rejected_with_offset():
 def test_not_a_digest_is_rejected():
     result = parse("# Some other document\n\n### 1. Synthetic heading\n")
     assert result.status == "rejected"
-    assert result.status_reason.startswith("not a digest: line 1 should be '# 每日论文汇总 - YYYY-MM-DD', found '# Some other document'")
+    assert result.status_reason.startswith(
+        "not a digest: line 1 should be '# 每日论文汇总 - YYYY-MM-DD', found '# Some other document'"
+    )
     assert [row["source_line"] for row in result.quarantine] == [3]
     empty = parse("")
     assert empty.status == "rejected" and empty.status_reason == "not a digest: the file is empty"
@@ -206,8 +228,8 @@ def test_fast_path_reads_every_real_entry_exactly_as_the_line_reader():
     """On the bundled examples and, where ../shared exists, all 1,876 corpus entries, the one-regex
     reader of the generator's layout gives the same records as the line-by-line reader, and it is
     the one used for most."""
-    from transforms import digest_parser
-    from transforms.discovery import discover_digests
+    from papertrend.transforms import digest_parser
+    from papertrend.transforms.discovery import discover_digests
 
     fast_hits = total = 0
     roots = [EXAMPLES] + ([CORPUS] if (CORPUS / "output").is_dir() else [])
@@ -222,5 +244,7 @@ def test_fast_path_reads_every_real_entry_exactly_as_the_line_reader():
                 digest_parser.FAST_PATH = True
             assert fast == slow, source.relative_path
             total += len(fast.entries)
-            fast_hits += sum(digest_parser._fast_entry(e["raw_text"] + "\n", e["source_line"]) is not None for e in fast.entries)
+            fast_hits += sum(
+                digest_parser._fast_entry(e["raw_text"] + "\n", e["source_line"]) is not None for e in fast.entries
+            )
     assert total >= (286 + 1876 if len(roots) == 2 else 286) and fast_hits / total > 0.5

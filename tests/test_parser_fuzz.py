@@ -12,24 +12,41 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papertrend.transforms import digest_parser
+from papertrend.transforms.digest_parser import parse_digest
+from papertrend.transforms.discovery import DigestSource
+from papertrend.transforms.ingest import ingest_days
 from tests.conftest import EXAMPLES
 from tests.synthetic import Entry, digest_text, synthetic_entries
-from transforms import digest_parser
-from transforms.digest_parser import parse_digest
-from transforms.discovery import DigestSource
-from transforms.ingest import ingest_days
 
 EXAMPLES_PER_TEST = int(os.environ.get("PAPERTREND_FUZZ_EXAMPLES", "2000"))
-FUZZ = settings(max_examples=EXAMPLES_PER_TEST, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES_PER_TEST,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 DAY = dt.date(2026, 3, 16)
 HEADING = re.compile(r"^###(?!#)")
 REAL = sorted(EXAMPLES.glob("output/*/papers/papers_summary.md"))
-HOSTILE = ["<script>alert(1)</script>", "'); DROP TABLE stg_digest_entries; --", "../../etc/passwd", "C:\\Windows\\system32",
-           "\x00", "\u202e", "🏆🏆", "### ", "**得分**: 1", "|", "x" * 1_000_000]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "'); DROP TABLE stg_digest_entries; --",
+    "../../etc/passwd",
+    "C:\\Windows\\system32",
+    "\x00",
+    "\u202e",
+    "🏆🏆",
+    "### ",
+    "**得分**: 1",
+    "|",
+    "x" * 1_000_000,
+]
 
 
 def headings(data: bytes) -> int:
-    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    text = (
+        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    )
     return sum(1 for line in text.split("\n") if HEADING.match(line))
 
 
@@ -51,7 +68,11 @@ def assert_accounted(data: bytes, day: dt.date = DAY) -> None:
     else:  # a rejected file without headings is one quarantine row for the file
         assert result.entries == [] and len(result.quarantine) == (1 if result.status == "rejected" else 0)
     assert all(row["reason"] for row in result.quarantine)
-    assert len({row["source_line"] for row in result.quarantine} | {e["source_line"] for e in result.entries}) == len(result.entries) + len(result.quarantine) or not found
+    assert (
+        len({row["source_line"] for row in result.quarantine} | {e["source_line"] for e in result.entries})
+        == len(result.entries) + len(result.quarantine)
+        or not found
+    )
 
 
 @st.composite
@@ -79,9 +100,17 @@ def mutated_digest(draw) -> bytes:
             data = b"\n".join(lines)
             lines = data[: draw(st.integers(0, len(data)))].split(b"\n")
         elif op == "hostile":
-            lines.insert(at, b"### " + draw(st.sampled_from(["", "🏆 "])) .encode() + b"1. " + draw(st.sampled_from(HOSTILE)).encode("utf-8", "surrogatepass"))
+            lines.insert(
+                at,
+                b"### "
+                + draw(st.sampled_from(["", "🏆 "])).encode()
+                + b"1. "
+                + draw(st.sampled_from(HOSTILE)).encode("utf-8", "surrogatepass"),
+            )
         elif op == "heading":
-            lines.insert(at, draw(st.sampled_from([b"###", b"### 2.", b"###  3. ", b"#### 4. not an entry", b"### \xff\xfe"])))
+            lines.insert(
+                at, draw(st.sampled_from([b"###", b"### 2.", b"###  3. ", b"#### 4. not an entry", b"### \xff\xfe"]))
+            )
     return b"\n".join(lines)
 
 
@@ -117,7 +146,10 @@ def test_large_inputs():
     long_title = digest_text(DAY, [Entry(title="Synthetic " + "x" * 1_000_000)]).encode()
     [entry] = parse_digest(long_title, "long.md", DAY).entries
     assert len(entry["title_en"]) == 1_000_010
-    bare = b"# \xe6\xaf\x8f\xe6\x97\xa5\xe8\xae\xba\xe6\x96\x87\xe6\xb1\x87\xe6\x80\xbb - 2026-03-16\n" + b"### 1. Synthetic\n" * 500
+    bare = (
+        b"# \xe6\xaf\x8f\xe6\x97\xa5\xe8\xae\xba\xe6\x96\x87\xe6\xb1\x87\xe6\x80\xbb - 2026-03-16\n"
+        + b"### 1. Synthetic\n" * 500
+    )
     result = parse_digest(bare, "bare.md", DAY)
     assert result.entries == [] and len(result.quarantine) == 500
     assert result.quarantine[0]["reason"].startswith("**论文链接** (or **arXiv ID**) (line 2): missing")

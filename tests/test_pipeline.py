@@ -1,9 +1,9 @@
 """The whole path, digests -> lake -> warehouse, through real Dagster runs on SYNTHETIC digests."""
 
 import datetime as dt
+import json
 import subprocess
 import sys
-import json
 import textwrap
 
 import dagster as dg
@@ -37,7 +37,10 @@ def test_run_builds_lake_and_warehouse_with_every_entry_accounted_for(capsys, tm
     assert "4 days" in out and "2 loaded, 1 empty, 1 missing, 0 rejected" in out and "5 loaded, 1 quarantined" in out
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT digest_date, status, parsed_count, quarantined_count FROM digest_files ORDER BY 1") == [
-        (D1, "loaded", 3, 0), (D2, "missing", 0, 0), (D3, "empty", 0, 0), (D4, "loaded", 2, 1),
+        (D1, "loaded", 3, 0),
+        (D2, "missing", 0, 0),
+        (D3, "empty", 0, 0),
+        (D4, "loaded", 2, 1),
     ]
     [(date, line, reason)] = query(db, "SELECT digest_date, source_line, reason FROM digest_quarantine")
     assert (date, line) == (D4, 17) and reason == "score (line 21): 'not-a-score' is not a number"
@@ -49,7 +52,9 @@ def test_run_builds_lake_and_warehouse_with_every_entry_accounted_for(capsys, tm
     hive = pl.scan_parquet(lake / "**" / "*.parquet", hive_partitioning=True).collect()
     assert hive.height == 5 and "digest_date" in hive.columns
     # column types in DuckDB are the contract's
-    types = dict(query(db, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_digest_entries'"))
+    types = dict(
+        query(db, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'stg_digest_entries'")
+    )
     assert types["tags"] == "VARCHAR[]" and types["digest_date"] == "DATE" and types["rank"] == "INTEGER"
 
 
@@ -67,7 +72,11 @@ def test_rerun_is_idempotent_and_an_edited_day_replaces_only_itself(capsys, tmp_
     write_digest(digests, D1, entries)
     assert run_cli(capsys, *args)[0] == 0
     after = snapshot(data / "warehouse.duckdb")
-    rows = query(data / "warehouse.duckdb", "SELECT arxiv_id, score FROM stg_digest_entries WHERE digest_date = ? ORDER BY rank", [D1])
+    rows = query(
+        data / "warehouse.duckdb",
+        "SELECT arxiv_id, score FROM stg_digest_entries WHERE digest_date = ? ORDER BY rank",
+        [D1],
+    )
     assert rows == [(e.arxiv_id, float(e.score)) for e in entries]
     for table, table_rows in first.items():
         untouched = [r for r in table_rows if r[0] != D1]
@@ -82,14 +91,21 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
     assert run.tags["dagster/asset_partition_range_start"] == D1.isoformat()
 
     def evaluations(asset: str, check: str) -> dict[str, bool]:
-        history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(dg.AssetKey(asset), check), limit=100)
+        history = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(dg.AssetKey(asset), check), limit=100
+        )
         return {r.partition: r.status.value for r in history}
 
-    assert evaluations("stg_digest_entries", "matches_contract") == {d.isoformat(): "SUCCEEDED" for d in (D1, D2, D3, D4)}
+    assert evaluations("stg_digest_entries", "matches_contract") == {
+        d.isoformat(): "SUCCEEDED" for d in (D1, D2, D3, D4)
+    }
     quarantined = evaluations("stg_digest_entries", "nothing_quarantined")
     assert quarantined[D4.isoformat()] == "FAILED" and quarantined[D1.isoformat()] == "SUCCEEDED"
     materializations = instance.fetch_materializations(dg.AssetKey("stg_digest_entries"), limit=10).records
-    counts = {r.asset_materialization.partition: r.asset_materialization.metadata["dagster/row_count"].value for r in materializations}
+    counts = {
+        r.asset_materialization.partition: r.asset_materialization.metadata["dagster/row_count"].value
+        for r in materializations
+    }
     assert counts == {D1.isoformat(): 3, D2.isoformat(): 0, D3.isoformat(): 0, D4.isoformat(): 2}
     published = instance.fetch_materializations(dg.AssetKey("analyst_warehouse"), limit=10).records
     assert {r.asset_materialization.partition for r in published} == {d.isoformat() for d in (D1, D2, D3, D4)}
@@ -103,7 +119,10 @@ def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_
     data = tmp_path / "data"
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
     [(reason,)] = query(data / "warehouse.duckdb", "SELECT reason FROM digest_quarantine")
-    assert reason == 'tags: fails the contract, every tag is one of Super Lab, Frontier Lab, Must Read, Viral (found ["Frontier Lab","Synthetic Unknown Tag"])'
+    assert (
+        reason
+        == 'tags: fails the contract, every tag is one of Super Lab, Frontier Lab, Must Read, Viral (found ["Frontier Lab","Synthetic Unknown Tag"])'
+    )
     assert query(data / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(1,)]
 
 
@@ -125,8 +144,12 @@ def test_an_analyst_holding_the_warehouse_open_does_not_block_a_run(capsys, tmp_
     data = tmp_path / "data"
     args = ("run", "--digests", digests, "--data-dir", data, "--no-progress")
     assert run_cli(capsys, *args)[0] == 0
-    analyst = subprocess.Popen([sys.executable, "-c", HOLDER, str(data / "warehouse.duckdb")],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data / "warehouse.duckdb")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert analyst.stdout.readline().strip() == "5"
         write_digest(digests, D1, synthetic_entries(D1, 7))
@@ -168,16 +191,22 @@ def test_foreign_files_are_listed_not_rejected_and_damaged_digests_are_rejected(
     assert statuses[3][:2] == (D4, "rejected") and statuses[3][2].startswith("2 files claim 2026-02-05: ")
     assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(2,)]
     assert query(db, "SELECT DISTINCT digest_date FROM digest_quarantine") == [(D4,)]
-    assert query(db, "SELECT digest_date, source_path, kind, used, detail FROM source_files WHERE kind = 'other' ORDER BY 1, 2") == [
+    assert query(
+        db, "SELECT digest_date, source_path, kind, used, detail FROM source_files WHERE kind = 'other' ORDER BY 1, 2"
+    ) == [
         (D2, f"{D2}.md", "other", False, "not valid UTF-8: byte 0x89 at offset 0"),
         (D3, f"{D3}.md", "other", False, None),
         (D4, f"output/{D4}/notes.md", "other", False, None),
     ]
-    assert [r[0] for r in query(db, "SELECT used FROM source_files WHERE kind = 'paper_digest' AND digest_date = ?", [D4])] == [False, False]
+    assert [
+        r[0] for r in query(db, "SELECT used FROM source_files WHERE kind = 'paper_digest' AND digest_date = ?", [D4])
+    ] == [False, False]
 
 
 def test_quotes_semicolons_and_markup_are_stored_verbatim(capsys, tmp_path):
-    hostile_title = "Synthetic '); DROP TABLE stg_digest_entries; -- \"quoted\" <script>alert(1)</script> ../../etc/passwd"
+    hostile_title = (
+        'Synthetic \'); DROP TABLE stg_digest_entries; -- "quoted" <script>alert(1)</script> ../../etc/passwd'
+    )
     hostile_org = "Synthetic O'Brien Lab; DELETE FROM digest_files; --"
     root = tmp_path / "digests"
     write_digest(root, D1, [Entry(title=hostile_title, org=hostile_org)])
@@ -186,5 +215,7 @@ def test_quotes_semicolons_and_markup_are_stored_verbatim(capsys, tmp_path):
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT title_en, org_raw FROM stg_digest_entries") == [(hostile_title, hostile_org)]
     assert query(db, "SELECT count(*) FROM digest_files") == [(1,)]
-    code, out, _ = run_cli(capsys, "sql", "SELECT org_raw FROM stg_digest_entries", "--data-dir", data, "--format", "json")
+    code, out, _ = run_cli(
+        capsys, "sql", "SELECT org_raw FROM stg_digest_entries", "--data-dir", data, "--format", "json"
+    )
     assert code == 0 and json.loads(out) == [{"org_raw": hostile_org}]

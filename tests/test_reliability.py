@@ -28,8 +28,11 @@ STATUS_COLUMNS = "source, key, status, reason"  # attempts and times differ betw
 def warehouse_state(db: Path) -> dict[str, list]:
     """Every table's rows, with fetch and attempt times left out (they differ between any two runs)."""
     tables = {
-        "stg_digest_entries": "*", "digest_quarantine": "*", "digest_files": "*",
-        "dim_paper": "* EXCLUDE (fetched_at)", "stg_hf_daily_papers": "* EXCLUDE (fetched_at)",
+        "stg_digest_entries": "*",
+        "digest_quarantine": "*",
+        "digest_files": "*",
+        "dim_paper": "* EXCLUDE (fetched_at)",
+        "stg_hf_daily_papers": "* EXCLUDE (fetched_at)",
         "enrichment_status": STATUS_COLUMNS,
     }
     return {name: sorted(query(db, f"SELECT {cols} FROM {name}"), key=repr) for name, cols in tables.items()}
@@ -45,8 +48,13 @@ def digests(tmp_path):
 
 
 def start_run(digests: Path, data: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([PAPERTREND, "run", "--digests", digests, "--data-dir", data, "--no-progress", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    return subprocess.Popen(
+        [PAPERTREND, "run", "--digests", digests, "--data-dir", data, "--no-progress", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
 
 
 class AnalystWatcher(threading.Thread):
@@ -130,7 +138,10 @@ def test_two_overlapping_runs_at_once_lose_nothing_and_duplicate_nothing(tmp_pat
     assert watcher.violations == [] and watcher.reads > 0
     assert warehouse_state(data / "warehouse.duckdb") == warehouse_state(clean / "warehouse.duckdb")
     db = data / "warehouse.duckdb"
-    assert query(db, "SELECT count(*) FROM (SELECT digest_date, source_line FROM stg_digest_entries GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM (SELECT digest_date, source_line FROM stg_digest_entries GROUP BY ALL HAVING count(*) > 1)",
+    ) == [(0,)]
     assert query(db, "SELECT count(*) FROM digest_files") == [(len(DAYS),)]
 
 
@@ -145,7 +156,9 @@ def test_flaky_services_then_a_calm_run_equal_a_fault_free_run(capsys, tmp_path,
     assert {row[2] for row in expected["enrichment_status"]} == {"ok"}
 
     server.reset_counts()
-    server.fault_rate(0.3, ["429", "429:0", "503", "503:0", "slow:1.5", "drop", "truncate", "malformed", "empty"], seed=7)
+    server.fault_rate(
+        0.3, ["429", "429:0", "503", "503:0", "slow:1.5", "drop", "truncate", "malformed", "empty"], seed=7
+    )
     data = tmp_path / "flaky"
     assert run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")[0] == 0
     faults = sum(server.faults_injected.values())
@@ -160,5 +173,7 @@ def test_flaky_services_then_a_calm_run_equal_a_fault_free_run(capsys, tmp_path,
     server.fault_rate(0, [])
     assert run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")[0] == 0
     assert warehouse_state(db) == expected
-    print(f"faults injected: {faults} of {requests} requests ({dict(server.faults_injected)}); "
-          f"after the flaky run {enriched}/{papers} papers enriched, {len(open_gaps)} gaps; all filled by the calm run")
+    print(
+        f"faults injected: {faults} of {requests} requests ({dict(server.faults_injected)}); "
+        f"after the flaky run {enriched}/{papers} papers enriched, {len(open_gaps)} gaps; all filled by the calm run"
+    )

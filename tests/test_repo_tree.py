@@ -9,7 +9,7 @@ import os
 import dagster as dg
 import pytest
 
-from orchestration.cli import main
+from papertrend.orchestration.cli import main
 from tests.conftest import SHARED, query
 
 REPO_TREE = SHARED / "corpus" / "dailynews-repo"
@@ -35,7 +35,9 @@ def repo_run(tmp_path_factory):
 
 def _history(data, asset, check) -> dict[str, str]:
     instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
-    records = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(dg.AssetKey(asset), check), limit=1000)
+    records = instance.event_log_storage.get_asset_check_execution_history(
+        dg.AssetCheckKey(dg.AssetKey(asset), check), limit=1000
+    )
     return {r.partition: r.status.value for r in records if r.status.value != "PLANNED"}
 
 
@@ -60,7 +62,9 @@ def test_every_digest_loads_and_no_other_file_interferes(repo_run):
     }
     assert kinds == on_disk
     # every paper note is linked to its paper, in that day's digest
-    assert query(db, "SELECT count(*), count(*) FILTER (WHERE in_digest) FROM paper_notes_linked") == [(on_disk["paper_note"],) * 2]
+    assert query(db, "SELECT count(*), count(*) FILTER (WHERE in_digest) FROM paper_notes_linked") == [
+        (on_disk["paper_note"],) * 2
+    ]
 
 
 def test_stats_json_checks_pass_where_present(repo_run):

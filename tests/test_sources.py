@@ -7,10 +7,16 @@ import json
 
 import pytest
 
+from papertrend.transforms.discovery import classify, discover_digests, scan_sources
+from papertrend.transforms.reports import (
+    parse_trending,
+    read_stats,
+    stats_agree_with_papers,
+    trending_pairs,
+    trending_tolerance,
+)
 from tests.conftest import query, run_cli
 from tests.synthetic import digest_text, synthetic_entries, write_digest
-from transforms.discovery import classify, discover_digests, scan_sources
-from transforms.reports import parse_trending, read_stats, stats_agree_with_papers, trending_pairs, trending_tolerance
 
 DAY = dt.date(2026, 3, 10)
 
@@ -38,8 +44,16 @@ def test_classify_by_content_not_by_name():
     assert classify("papers_summary.md", digest_text(DAY, synthetic_entries(DAY, 1)).encode())[0] == "paper_digest"
     assert classify("x.md", ("\ufeff" + digest_text(None, [])).encode())[0] == "paper_digest"  # empty day, BOM
     assert classify("github_trending.md", TRENDING.encode()) == ("github_trending", DAY, None)
-    assert classify("hacker_news.md", b"# Hacker News Top 30 | 2026-03-10\n\n## SYNTHETIC\n") == ("hacker_news", DAY, None)
-    assert classify("daily_report.md", b"# AI \xe6\xaf\x8f\xe6\x97\xa5\xe6\x83\x85\xe6\x8a\xa5 | 2026-03-10\n") == ("daily_report", DAY, None)
+    assert classify("hacker_news.md", b"# Hacker News Top 30 | 2026-03-10\n\n## SYNTHETIC\n") == (
+        "hacker_news",
+        DAY,
+        None,
+    )
+    assert classify("daily_report.md", b"# AI \xe6\xaf\x8f\xe6\x97\xa5\xe6\x83\x85\xe6\x8a\xa5 | 2026-03-10\n") == (
+        "daily_report",
+        DAY,
+        None,
+    )
     # a note carries digest-like fields, yet is a note
     note = "# Synthetic Paper\n\n**arXiv ID**: 2603.00001\n**组织**: Synthetic Lab\n"
     assert classify("papers_note_2603.00001.md", note.encode())[0] == "paper_note"
@@ -49,7 +63,11 @@ def test_classify_by_content_not_by_name():
     # a damaged title line: the entry layout still says digest (the parser then rejects it, saying why)
     damaged = digest_text(DAY, synthetic_entries(DAY, 2)).replace("# 每日论文汇总 - ", "# 每日论 ", 1)
     assert classify("2026-03-10.md", damaged.encode())[0] == "paper_digest"
-    assert classify("2026-03-10.md", b"# Plan\n\n- **\xe5\xbe\x97\xe5\x88\x86**: in a bullet\n") == ("other", None, None)
+    assert classify("2026-03-10.md", b"# Plan\n\n- **\xe5\xbe\x97\xe5\x88\x86**: in a bullet\n") == (
+        "other",
+        None,
+        None,
+    )
     assert classify("a.md", b"\x89PNG\x00") == ("other", None, "not valid UTF-8: byte 0x89 at offset 0")
     assert classify("a.md", b"  \n") == ("other", None, "empty file")
     assert classify("stats.json", b"{}")[0] == "stats_json"
@@ -63,10 +81,20 @@ def _repo_tree(root):
     (day_dir / "hacker_news.md").write_text("# Hacker News Top 30 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
     (day_dir / "daily_report.md").write_text("# AI 每日情报 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
     note_id = synthetic_entries(DAY, 2)[1].arxiv_id
-    (day_dir / "papers" / f"papers_note_{note_id}.md").write_text("# Synthetic note\n\n**arXiv ID**: x\n", encoding="utf-8")
+    (day_dir / "papers" / f"papers_note_{note_id}.md").write_text(
+        "# Synthetic note\n\n**arXiv ID**: x\n", encoding="utf-8"
+    )
     scores = [float(e.score) for e in synthetic_entries(DAY, 2)]
-    (day_dir / "stats.json").write_text(json.dumps({"date": DAY.isoformat(), "github": {"total_stars_today": 6303, "repo_count": 2},
-                                                    "papers": {"total_score": round(sum(scores), 2), "count": 2}}), encoding="utf-8")
+    (day_dir / "stats.json").write_text(
+        json.dumps(
+            {
+                "date": DAY.isoformat(),
+                "github": {"total_stars_today": 6303, "repo_count": 2},
+                "papers": {"total_score": round(sum(scores), 2), "count": 2},
+            }
+        ),
+        encoding="utf-8",
+    )
     plans = root / "docs" / "plans"
     plans.mkdir(parents=True)
     (plans / f"{DAY}-synthetic-design.md").write_text("# Synthetic design\n\n### 1. step\n", encoding="utf-8")
@@ -89,13 +117,17 @@ def test_discovery_at_repo_root_output_or_one_day(tmp_path, where):
 def test_parse_trending_reads_numbers_only():
     parsed = parse_trending(TRENDING.encode(), "g.md", DAY)
     assert parsed.errors == [] and parsed.heading_count == 2
-    assert [(r["rank"], r["repo_full_name"], r["language"], r["stars_total"], r["stars_today"], r["source_line"]) for r in parsed.rows] == [
-        (1, "synthetic-owner/alpha", "Python", 25956, 6223, 5), (2, "synthetic-owner/beta", "Rust", 1200, 80, 13)]
+    assert [
+        (r["rank"], r["repo_full_name"], r["language"], r["stars_total"], r["stars_today"], r["source_line"])
+        for r in parsed.rows
+    ] == [(1, "synthetic-owner/alpha", "Python", 25956, 6223, 5), (2, "synthetic-owner/beta", "Rust", 1200, 80, 13)]
     assert "SYNTHETIC placeholder" not in repr(parsed.rows)
 
 
 def test_parse_trending_names_file_line_and_field():
-    bad = TRENDING.replace("**今日**: +80", "**今日**: lots").replace("### 1. synthetic-owner/alpha", "### 1. not a repo")
+    bad = TRENDING.replace("**今日**: +80", "**今日**: lots").replace(
+        "### 1. synthetic-owner/alpha", "### 1. not a repo"
+    )
     bad = bad.replace("https://github.com/synthetic-owner/beta", "https://github.com/synthetic-owner/gamma")
     parsed = parse_trending(bad.encode(), "g.md", DAY)
     assert parsed.rows == []
@@ -107,23 +139,46 @@ def test_parse_trending_names_file_line_and_field():
 
 
 def test_stats_json_and_agreement():
-    stats = read_stats(b'{"papers": {"total_score": 101.25, "count": 2}, "github": {"total_stars_today": 5, "repo_count": 1}}', "s.json")
-    assert (stats.papers_count, stats.papers_total_score, stats.github_repo_count, stats.github_stars_today, stats.error) == (2, 101.25, 1, 5, None)
-    assert stats_agree_with_papers(stats, 2, 101.25) and not stats_agree_with_papers(stats, 2, 101.27) and not stats_agree_with_papers(stats, 3, 101.25)
+    stats = read_stats(
+        b'{"papers": {"total_score": 101.25, "count": 2}, "github": {"total_stars_today": 5, "repo_count": 1}}',
+        "s.json",
+    )
+    assert (
+        stats.papers_count,
+        stats.papers_total_score,
+        stats.github_repo_count,
+        stats.github_stars_today,
+        stats.error,
+    ) == (2, 101.25, 1, 5, None)
+    assert (
+        stats_agree_with_papers(stats, 2, 101.25)
+        and not stats_agree_with_papers(stats, 2, 101.27)
+        and not stats_agree_with_papers(stats, 3, 101.25)
+    )
     assert read_stats(b'{"github": {}}', "s.json").papers_count is None
     assert read_stats(b"{", "s.json").error.startswith("s.json: not JSON")
-    assert read_stats(b'{"papers": {"count": "two"}}', "s.json").error == "s.json: papers.count: 'two' is not a whole number"
+    assert (
+        read_stats(b'{"papers": {"count": "two"}}', "s.json").error
+        == "s.json: papers.count: 'two' is not a whole number"
+    )
 
 
 def test_consecutive_day_pairs_and_tolerance():
     assert trending_tolerance(10) == 50 and trending_tolerance(6223) == 3111
-    before = [{"repo_full_name": "Synthetic/A", "stars_total": 1000}, {"repo_full_name": "synthetic/b", "stars_total": 10}]
-    after = [{"repo_full_name": "synthetic/a", "stars_total": 1900, "stars_today": 1000},
-             {"repo_full_name": "synthetic/b", "stars_total": 5000, "stars_today": 100},
-             {"repo_full_name": "synthetic/c", "stars_total": 7, "stars_today": 7}]
+    before = [
+        {"repo_full_name": "Synthetic/A", "stars_total": 1000},
+        {"repo_full_name": "synthetic/b", "stars_total": 10},
+    ]
+    after = [
+        {"repo_full_name": "synthetic/a", "stars_total": 1900, "stars_today": 1000},
+        {"repo_full_name": "synthetic/b", "stars_total": 5000, "stars_today": 100},
+        {"repo_full_name": "synthetic/c", "stars_total": 7, "stars_today": 7},
+    ]
     pairs = trending_pairs(before, after)
     assert [(p["repo_full_name"], p["total_change"], p["difference"], p["agrees"]) for p in pairs] == [
-        ("synthetic/a", 900, -100, True), ("synthetic/b", 4990, 4890, False)]
+        ("synthetic/a", 900, -100, True),
+        ("synthetic/b", 4990, 4890, False),
+    ]
 
 
 def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsys, tmp_path):
@@ -136,18 +191,30 @@ def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsy
     assert code == 0 and "1 loaded, 0 empty, 0 missing, 0 rejected" in out and "2 loaded, 0 quarantined" in out
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT kind, used FROM source_files ORDER BY kind") == [
-        ("daily_report", False), ("github_trending", True), ("hacker_news", False), ("other", False),
-        ("paper_digest", True), ("paper_note", True), ("stats_json", True)]
+        ("daily_report", False),
+        ("github_trending", True),
+        ("hacker_news", False),
+        ("other", False),
+        ("paper_digest", True),
+        ("paper_note", True),
+        ("stats_json", True),
+    ]
     assert query(db, "SELECT count(*) FROM digest_quarantine") == [(0,)]
     assert query(db, "SELECT repo_full_name, stars_total, stars_today FROM stg_github_trending ORDER BY rank") == [
-        ("synthetic-owner/alpha", 25956, 6223), ("synthetic-owner/beta", 1200, 80)]
+        ("synthetic-owner/alpha", 25956, 6223),
+        ("synthetic-owner/beta", 1200, 80),
+    ]
     assert query(db, "SELECT source, star_date, stars_total FROM repo_star_observations ORDER BY stars_total") == [
-        ("trending", DAY, 1200), ("trending", DAY, 25956)]
+        ("trending", DAY, 1200),
+        ("trending", DAY, 25956),
+    ]
     assert query(db, "SELECT arxiv_id, in_digest, rank FROM paper_notes_linked") == [(note_id, True, 2)]
     instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
 
     def status(asset, check):
-        history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(dg.AssetKey(asset), check), limit=10)
+        history = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(dg.AssetKey(asset), check), limit=10
+        )
         return {r.partition: r.status.value for r in history}
 
     assert status("stg_digest_entries", "agrees_with_stats_json") == {DAY.isoformat(): "SUCCEEDED"}
@@ -161,6 +228,9 @@ def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsy
     stats_path.write_text(json.dumps(stats))
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
     history = instance.event_log_storage.get_asset_check_execution_history(
-        dg.AssetCheckKey(dg.AssetKey("stg_digest_entries"), "agrees_with_stats_json"), limit=1)
+        dg.AssetCheckKey(dg.AssetKey("stg_digest_entries"), "agrees_with_stats_json"), limit=1
+    )
     assert history[0].status.value == "FAILED"
-    assert query(db, "SELECT count(*) FROM stg_github_trending") == [(2,)] and query(db, "SELECT count(*) FROM source_files") == [(7,)]
+    assert query(db, "SELECT count(*) FROM stg_github_trending") == [(2,)] and query(
+        db, "SELECT count(*) FROM source_files"
+    ) == [(7,)]

@@ -18,8 +18,19 @@ from tests.synthetic import synthetic_entries, write_digest
 pytestmark = pytest.mark.slow
 
 DAYS = [dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(3)]
-ASSETS = ["stg_digest_entries", "digest_quarantine", "digest_files", "dim_paper", "stg_hf_daily_papers", "enrichment_status",
-          "bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "analyst_warehouse"]
+ASSETS = [
+    "stg_digest_entries",
+    "digest_quarantine",
+    "digest_files",
+    "dim_paper",
+    "stg_hf_daily_papers",
+    "enrichment_status",
+    "bridge_paper_repo",
+    "dim_repo",
+    "fct_repo_stars_daily",
+    "repo_history_sync",
+    "analyst_warehouse",
+]
 
 LAUNCH = """
 mutation($params: LaunchBackfillParams!) {
@@ -58,7 +69,11 @@ def dagster_dev(tmp_path):
     log = open(tmp_path / "dagster-dev.log", "w")
     process = subprocess.Popen(
         [Path(sys.executable).parent / "papertrend", "ui", "--port", str(port)],
-        cwd=tmp_path, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=tmp_path,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -118,6 +133,11 @@ def test_backfill_launched_in_the_ui_runs_once_and_fills_the_warehouse(dagster_d
     [run] = backfill["runs"]  # single-run backfill policy: the whole range in one run
     tags = {t["key"]: t["value"] for t in run["tags"]}
     assert run["status"] == "SUCCESS"
-    assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == ("2026-02-02", "2026-02-04")
-    rows = query(data / "warehouse.duckdb", "SELECT digest_date, count(*) FROM stg_digest_entries GROUP BY ALL ORDER BY 1")
+    assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == (
+        "2026-02-02",
+        "2026-02-04",
+    )
+    rows = query(
+        data / "warehouse.duckdb", "SELECT digest_date, count(*) FROM stg_digest_entries GROUP BY ALL ORDER BY 1"
+    )
     assert rows == [(DAYS[0], 2), (DAYS[1], 3), (DAYS[2], 4)]

@@ -2,10 +2,10 @@
 
 import polars as pl
 
-from schemas import DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
-from transforms.orgs import build_dim_org, map_orgs
-from transforms.scoring import decompose, detect_tier_changes
-from transforms.topics import PAPER_TEXT_SCHEMA, Taxonomy, label_papers
+from papertrend.schemas import BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
+from papertrend.transforms.orgs import build_dim_org, map_orgs
+from papertrend.transforms.scoring import decompose, detect_tier_changes
+from papertrend.transforms.topics import PAPER_TEXT_SCHEMA, Taxonomy, label_papers
 
 
 def appearances(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:
@@ -28,13 +28,19 @@ def paper_texts(entries: pl.DataFrame, dim_paper: pl.DataFrame) -> pl.DataFrame:
     digest = (
         entries.sort("digest_date", "rank")
         .group_by("arxiv_id", maintain_order=True)
-        .agg(latest("title_en"), latest("title_zh"), latest("summary_zh"),
-             pl.col("highlights").filter(pl.col("highlights").list.len() > 0).last().alias("highlights"))
+        .agg(
+            latest("title_en"),
+            latest("title_zh"),
+            latest("summary_zh"),
+            pl.col("highlights").filter(pl.col("highlights").list.len() > 0).last().alias("highlights"),
+        )
     )
     arxiv = dim_paper.select("arxiv_id", "abstract", "categories")
-    return digest.join(arxiv, on="arxiv_id", how="left").select(
-        [pl.col(name).cast(dtype) for name, dtype in PAPER_TEXT_SCHEMA.items()]
-    ).with_columns(pl.col("highlights").fill_null([]), pl.col("categories").fill_null([]))
+    return (
+        digest.join(arxiv, on="arxiv_id", how="left")
+        .select([pl.col(name).cast(dtype) for name, dtype in PAPER_TEXT_SCHEMA.items()])
+        .with_columns(pl.col("highlights").fill_null([]), pl.col("categories").fill_null([]))
+    )
 
 
 def topics(entries: pl.DataFrame, dim_paper: pl.DataFrame, taxonomy: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:

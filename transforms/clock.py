@@ -18,7 +18,7 @@ import os
 from zoneinfo import ZoneInfo
 
 ENV_NOW = "PAPERTREND_NOW"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 

@@ -24,9 +24,7 @@ COUNT_RE = re.compile(r"^\*\*论文数量\*\*\s*[:：]\s*(?P<value>.*?)\s*$")
 EMPTY_DAY_MARKER = "今日无内容。"
 HEADING_RE = re.compile(r"^###\s*(?P<golden>🏆\ufe0f?)?\s*(?P<rank>\d+)\.\s*(?P<title>.*?)\s*$")
 FIELD_RE = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*[:：]\s?(?P<value>.*?)\s*$")
-COUNTS_RE = re.compile(
-    r"^\*\*Upvotes\*\*\s*[:：]\s*(?P<upvotes>\S*)\s*\|\s*\*\*Stars\*\*\s*[:：]\s*(?P<stars>\S*)\s*$"
-)
+COUNTS_RE = re.compile(r"^\*\*Upvotes\*\*\s*[:：]\s*(?P<upvotes>\S*)\s*\|\s*\*\*Stars\*\*\s*[:：]\s*(?P<stars>\S*)\s*$")
 BULLET_RE = re.compile(r"^\s*[-*]\s+(?P<item>.*?)\s*$")
 SEPARATOR_RE = re.compile(r"^\s*-{3,}\s*$")
 ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?(?!\d)")
@@ -281,8 +279,13 @@ def _fast_raw(block_text: str, match: re.Match) -> str:
     tags lines can end in whitespace, and _raw strips line ends."""
     org_end, tags_end = match.end("org"), match.end("tags")
     if block_text[org_end - 1 : org_end].isspace() or block_text[tags_end - 1 : tags_end].isspace():
-        block_text = (block_text[: match.start("org")] + match.group("org").rstrip() + block_text[org_end : match.start("tags")]
-                      + match.group("tags").rstrip() + block_text[tags_end:])
+        block_text = (
+            block_text[: match.start("org")]
+            + match.group("org").rstrip()
+            + block_text[org_end : match.start("tags")]
+            + match.group("tags").rstrip()
+            + block_text[tags_end:]
+        )
     return block_text.rstrip("\n")
 
 
@@ -364,11 +367,21 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
             split = split[:-1]  # the newline before the next heading
         return [(heading_no + offset, line.rstrip()) for offset, line in enumerate(split)]
 
-    blocks = [block_lines(no, block, i == len(block_texts) - 1) for i, (no, block) in enumerate(block_texts)] if reject_reason else None
+    blocks = (
+        [block_lines(no, block, i == len(block_texts) - 1) for i, (no, block) in enumerate(block_texts)]
+        if reject_reason
+        else None
+    )
 
     def quarantine(line_no: int, reason: str, raw_text: str) -> None:
         result.quarantine.append(
-            {"digest_date": digest_date, "source_path": source_path, "source_line": line_no, "reason": reason, "raw_text": raw_text}
+            {
+                "digest_date": digest_date,
+                "source_path": source_path,
+                "source_line": line_no,
+                "reason": reason,
+                "raw_text": raw_text,
+            }
         )
 
     if reject_reason is not None:
@@ -376,7 +389,11 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
         for block in blocks:
             quarantine(block[0][0], f"file rejected: {reject_reason}", _raw(block))
         if not blocks:
-            quarantine(1, f"file rejected: {reject_reason}", _raw([(n, line.rstrip()) for n, line in enumerate(text.split("\n"), start=1)]))
+            quarantine(
+                1,
+                f"file rejected: {reject_reason}",
+                _raw([(n, line.rstrip()) for n, line in enumerate(text.split("\n"), start=1)]),
+            )
         return result
 
     notes = []

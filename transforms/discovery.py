@@ -178,8 +178,15 @@ def scan_sources(root: str | Path) -> SourceTree:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            tree.files.append(SourceFile(path, relative.as_posix(), date_from_path(relative) or folder_date, "other",
-                                         f"cannot read file: {exc.strerror}"))
+            tree.files.append(
+                SourceFile(
+                    path,
+                    relative.as_posix(),
+                    date_from_path(relative) or folder_date,
+                    "other",
+                    f"cannot read file: {exc.strerror}",
+                )
+            )
             continue
         kind, title_date, detail = classify(path.name, data)
         day = date_from_path(relative) or folder_date

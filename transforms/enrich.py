@@ -10,14 +10,20 @@ import datetime as dt
 
 import polars as pl
 
-from schemas import DIM_PAPER, ENRICHMENT_STATUS, TableContract
-from sources.arxiv import ArxivResult
+from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS, TableContract
+from papertrend.sources.arxiv import ArxivResult
 
 SETTLED = ("ok", "not_found", "invalid")  # outcomes that hold until they are older than the max age
 
 
-def arxiv_ids_to_fetch(ids: list[str], dim_paper: pl.DataFrame, status: pl.DataFrame, now: dt.datetime,
-                       max_age: dt.timedelta, refresh: bool) -> list[str]:
+def arxiv_ids_to_fetch(
+    ids: list[str],
+    dim_paper: pl.DataFrame,
+    status: pl.DataFrame,
+    now: dt.datetime,
+    max_age: dt.timedelta,
+    refresh: bool,
+) -> list[str]:
     """The ids among ``ids`` that need a request, in first-seen order."""
     wanted = list(dict.fromkeys(ids))
     if refresh:
@@ -25,8 +31,12 @@ def arxiv_ids_to_fetch(ids: list[str], dim_paper: pl.DataFrame, status: pl.DataF
     fresh = set(dim_paper.filter(pl.col("fetched_at") > now - max_age).get_column("arxiv_id").to_list())
     settled = set(
         status.filter(
-            (pl.col("source") == "arxiv") & pl.col("status").is_in(["not_found", "invalid"]) & (pl.col("last_attempt_at") > now - max_age)
-        ).get_column("key").to_list()
+            (pl.col("source") == "arxiv")
+            & pl.col("status").is_in(["not_found", "invalid"])
+            & (pl.col("last_attempt_at") > now - max_age)
+        )
+        .get_column("key")
+        .to_list()
     )
     return [i for i in wanted if i not in fresh and i not in settled]
 
@@ -45,7 +55,10 @@ def merge_dim_paper(existing: pl.DataFrame, records: dict[str, dict], fetched_at
 
 def arxiv_status_rows(result: ArxivResult, now: dt.datetime) -> list[dict]:
     rows = [dict(key=i, status="ok", reason=None, attempts=1) for i in result.records]
-    rows += [dict(key=i, status="not_found", reason=f"no entry after {n} requests", attempts=n) for i, n in result.not_found.items()]
+    rows += [
+        dict(key=i, status="not_found", reason=f"no entry after {n} requests", attempts=n)
+        for i, n in result.not_found.items()
+    ]
     rows += [dict(key=i, status="invalid", reason=reason, attempts=1) for i, reason in result.invalid.items()]
     rows += [dict(key=i, status="error", reason=reason, attempts=n) for i, (reason, n) in result.errors.items()]
     rows += [dict(key=i, status="pending", reason=reason, attempts=0) for i, reason in result.unfetched.items()]

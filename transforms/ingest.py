@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
-from transforms.digest_parser import ParsedDigest, parse_digest
-from transforms.discovery import DigestSource
+from papertrend.schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
+from papertrend.transforms.digest_parser import ParsedDigest, parse_digest
+from papertrend.transforms.discovery import DigestSource
 
 
 @dataclass
@@ -32,9 +32,17 @@ def _read(source: DigestSource, day: dt.date) -> ParsedDigest:
     try:
         data = source.path.read_bytes()
     except OSError as exc:
-        result = ParsedDigest(source.relative_path, "", day, status="rejected", status_reason=f"cannot read file: {exc.strerror}")
+        result = ParsedDigest(
+            source.relative_path, "", day, status="rejected", status_reason=f"cannot read file: {exc.strerror}"
+        )
         result.quarantine.append(
-            {"digest_date": day, "source_path": source.relative_path, "source_line": 1, "reason": f"file rejected: {result.status_reason}", "raw_text": ""}
+            {
+                "digest_date": day,
+                "source_path": source.relative_path,
+                "source_line": 1,
+                "reason": f"file rejected: {result.status_reason}",
+                "raw_text": "",
+            }
         )
         result.source_sha256 = None
         return result
@@ -43,15 +51,22 @@ def _read(source: DigestSource, day: dt.date) -> ParsedDigest:
         # Two files for one day: loading either would be a guess. Quarantine both, entry by entry.
         parsed = _reject_all(parsed, source.conflict)
         for other in source.paths[1:]:
-            extra = _reject_all(parse_digest(other.read_bytes(), other.relative_to(source.root).as_posix(), day), source.conflict)
+            extra = _reject_all(
+                parse_digest(other.read_bytes(), other.relative_to(source.root).as_posix(), day), source.conflict
+            )
             parsed.quarantine.extend(extra.quarantine)
     return parsed
 
 
 def _reject_all(parsed: ParsedDigest, reason: str) -> ParsedDigest:
     rows = [
-        {"digest_date": parsed.digest_date, "source_path": parsed.source_path, "source_line": e["source_line"],
-         "reason": f"file rejected: {reason}", "raw_text": e["raw_text"]}
+        {
+            "digest_date": parsed.digest_date,
+            "source_path": parsed.source_path,
+            "source_line": e["source_line"],
+            "reason": f"file rejected: {reason}",
+            "raw_text": e["raw_text"],
+        }
         for e in parsed.entries
     ]
     parsed.quarantine = sorted(parsed.quarantine + rows, key=lambda r: r["source_line"])
@@ -93,8 +108,15 @@ def ingest_days(sources: dict[dt.date, DigestSource], days: list[dt.date]) -> li
     for day, digest in zip(days, parsed):
         quarantine_rows = list(digest.quarantine)
         for row in rejected_rows.filter(pl.col("digest_date") == day).iter_rows(named=True):
-            quarantine_rows.append({"digest_date": day, "source_path": row["source_path"], "source_line": row["source_line"],
-                                    "reason": failures[row["row"]], "raw_text": row["raw_text"]})
+            quarantine_rows.append(
+                {
+                    "digest_date": day,
+                    "source_path": row["source_path"],
+                    "source_line": row["source_line"],
+                    "reason": failures[row["row"]],
+                    "raw_text": row["raw_text"],
+                }
+            )
         quarantine_rows.sort(key=lambda r: r["source_line"])
         day_entries = entries_by_day.get((day,), entries.clear())
         file_row = digest.file_record() | {"parsed_count": len(day_entries), "quarantined_count": len(quarantine_rows)}

@@ -16,7 +16,7 @@ UNKNOWN_ORG = "Unknown"  # what a digest prints when the source had no organizat
 
 
 def default_aliases_path() -> Path:
-    return Path(str(resources.files("transforms") / "reference" / "org_aliases.csv"))
+    return Path(str(resources.files("papertrend.transforms") / "reference" / "org_aliases.csv"))
 
 
 def lookup_key(text: str) -> str:
@@ -39,8 +39,12 @@ def load_aliases(path: str | Path | None = None) -> pl.DataFrame:
     Each row also carries its ``key`` (lookup_key of raw_org), which map_orgs joins on.
     """
     path = Path(path) if path else default_aliases_path()
-    aliases = pl.read_csv(path, comment_prefix="#", schema=dict.fromkeys(("raw_org", "org", "parent_org", "merge_reason"), pl.String))
-    first_line = 1 + next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if not line.startswith("#"))
+    aliases = pl.read_csv(
+        path, comment_prefix="#", schema=dict.fromkeys(("raw_org", "org", "parent_org", "merge_reason"), pl.String)
+    )
+    first_line = 1 + next(
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if not line.startswith("#")
+    )
     problems = []
     for index, row in enumerate(aliases.iter_rows(named=True)):
         where = f"{path}:{first_line + 1 + index}"
@@ -95,17 +99,33 @@ def build_dim_org(aliases: pl.DataFrame, unreviewed_names: list[str]) -> pl.Data
         while parent_of.get(top):
             top = parent_of[top]
             chain.append(top)
-        rows.append({
-            "org_key": org_key(name), "org_name": name,
-            "parent_org_key": org_key(parent_of[name]) if parent_of.get(name) else None,
-            "top_org_key": org_key(top), "top_org_name": top, "depth": len(chain) - 1,
-            "spellings": spellings.get(name, 0), "reviewed": True,
-        })
+        rows.append(
+            {
+                "org_key": org_key(name),
+                "org_name": name,
+                "parent_org_key": org_key(parent_of[name]) if parent_of.get(name) else None,
+                "top_org_key": org_key(top),
+                "top_org_name": top,
+                "depth": len(chain) - 1,
+                "spellings": spellings.get(name, 0),
+                "reviewed": True,
+            }
+        )
     known = {r["org_key"] for r in rows}
     for name in sorted(set(unreviewed_names), key=str.casefold):
         key = org_key(name)
         if key not in known:
             known.add(key)
-            rows.append({"org_key": key, "org_name": name, "parent_org_key": None, "top_org_key": key,
-                         "top_org_name": name, "depth": 0, "spellings": 1, "reviewed": False})
+            rows.append(
+                {
+                    "org_key": key,
+                    "org_name": name,
+                    "parent_org_key": None,
+                    "top_org_key": key,
+                    "top_org_name": name,
+                    "depth": 0,
+                    "spellings": 1,
+                    "reviewed": False,
+                }
+            )
     return pl.DataFrame(rows)

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from transforms.discovery import _text
+from papertrend.transforms.discovery import _text
 
 TRENDING_HEADING_RE = re.compile(r"^###\s+(?P<rank>\d+)\.\s+(?P<repo>\S+?)\s*$")
 TRENDING_FIELD_RE = re.compile(r"\*\*(?P<label>[^*|]+?)\*\*\s*[:：]\s*(?P<value>[^|]*?)\s*(?=\||$)")
@@ -52,7 +52,9 @@ def parse_trending(data: bytes, source_path: str, day: dt.date) -> TrendingFile:
         line_no = start + 1
         match = TRENDING_HEADING_RE.match(lines[start])
         if not match or not REPO_RE.match(match.group("repo")):
-            out.errors.append(f"{source_path} line {line_no}, heading: expected '### N. owner/name', found {lines[start][:80]!r}")
+            out.errors.append(
+                f"{source_path} line {line_no}, heading: expected '### N. owner/name', found {lines[start][:80]!r}"
+            )
             continue
         repo = match.group("repo")
         fields: dict[str, tuple[int, str]] = {}
@@ -81,16 +83,18 @@ def parse_trending(data: bytes, source_path: str, day: dt.date) -> TrendingFile:
             out.errors.extend(problems)
             continue
         language = fields.get("语言", (0, ""))[1].strip() or None
-        out.rows.append({
-            "digest_date": day,
-            "rank": int(match.group("rank")),
-            "repo_full_name": repo,
-            "language": language,
-            "stars_total": values["stars_total"],
-            "stars_today": values["stars_today"],
-            "source_path": source_path,
-            "source_line": line_no,
-        })
+        out.rows.append(
+            {
+                "digest_date": day,
+                "rank": int(match.group("rank")),
+                "repo_full_name": repo,
+                "language": language,
+                "stars_total": values["stars_total"],
+                "stars_today": values["stars_today"],
+                "source_path": source_path,
+                "source_line": line_no,
+            }
+        )
     return out
 
 
@@ -136,7 +140,11 @@ def read_stats(data: bytes, source_path: str) -> Stats:
 
 def stats_agree_with_papers(stats: Stats, count: int, total_score: float) -> bool:
     """stats.json's papers block against what was loaded: same count, same total to the cent."""
-    return stats.papers_count == count and stats.papers_total_score is not None and abs(stats.papers_total_score - total_score) < 0.005 + 1e-9
+    return (
+        stats.papers_count == count
+        and stats.papers_total_score is not None
+        and abs(stats.papers_total_score - total_score) < 0.005 + 1e-9
+    )
 
 
 def trending_tolerance(stars_today: int) -> int:
@@ -185,7 +193,9 @@ def report_days(tree, days: list[dt.date]) -> list[ReportDay]:
                 result.trending_files += 1
                 used = True
                 if parsed.errors:
-                    detail = f"{len(parsed.errors)} of {parsed.heading_count} repositories unreadable: " + "; ".join(parsed.errors[:5])
+                    detail = f"{len(parsed.errors)} of {parsed.heading_count} repositories unreadable: " + "; ".join(
+                        parsed.errors[:5]
+                    )
             elif f.kind == "paper_note":
                 result.notes.append({"digest_date": day, "arxiv_id": f.note_arxiv_id, "source_path": f.relative_path})
                 used = True
@@ -198,9 +208,13 @@ def report_days(tree, days: list[dt.date]) -> list[ReportDay]:
                     result.stats, used = Stats(error=detail), False
                 else:
                     result.stats = stats
-            result.files.append({"digest_date": day, "source_path": f.relative_path, "kind": f.kind, "used": used, "detail": detail})
+            result.files.append(
+                {"digest_date": day, "source_path": f.relative_path, "kind": f.kind, "used": used, "detail": detail}
+            )
         if result.trending_files > 1:
-            result.trending_errors.append(f"{result.trending_files} trending lists for {day}: rows from each are kept, the repository check below compares them")
+            result.trending_errors.append(
+                f"{result.trending_files} trending lists for {day}: rows from each are kept, the repository check below compares them"
+            )
         out.append(result)
     return out
 
@@ -215,7 +229,14 @@ def trending_pairs(previous: list[dict], current: list[dict]) -> list[dict]:
             continue
         delta = row["stars_total"] - prior["stars_total"]
         tolerance = trending_tolerance(row["stars_today"])
-        pairs.append({"repo_full_name": row["repo_full_name"], "total_change": delta, "stars_today": row["stars_today"],
-                      "difference": delta - row["stars_today"], "tolerance": tolerance,
-                      "agrees": abs(delta - row["stars_today"]) <= tolerance})
+        pairs.append(
+            {
+                "repo_full_name": row["repo_full_name"],
+                "total_change": delta,
+                "stars_today": row["stars_today"],
+                "difference": delta - row["stars_today"],
+                "tolerance": tolerance,
+                "agrees": abs(delta - row["stars_today"]) <= tolerance,
+            }
+        )
     return pairs

@@ -14,10 +14,23 @@ in Pacific time (the current week is zero-filled ahead).
 import datetime as dt
 import re
 
-from transforms.clock import PACIFIC
+from papertrend.transforms.clock import PACIFIC
 
-GITHUB_URL_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)", re.IGNORECASE)
-NOT_REPOSITORIES = {"features", "orgs", "topics", "sponsors", "about", "apps", "marketplace", "settings", "login", "search"}
+GITHUB_URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)", re.IGNORECASE
+)
+NOT_REPOSITORIES = {
+    "features",
+    "orgs",
+    "topics",
+    "sponsors",
+    "about",
+    "apps",
+    "marketplace",
+    "settings",
+    "login",
+    "search",
+}
 
 
 def normalise_repo(url: str | None) -> str | None:
@@ -63,7 +76,7 @@ def daily_from_weeks(weeks: list[dict], current_total: int | None, now: dt.datet
     today_pacific = now.astimezone(PACIFIC).date()
     added: dict[dt.date, int] = {}
     for row in weeks:
-        sunday = dt.datetime.fromtimestamp(row["week"], dt.timezone.utc).date()
+        sunday = dt.datetime.fromtimestamp(row["week"], dt.UTC).date()
         for offset, count in enumerate(row["days"]):
             day = sunday + dt.timedelta(days=offset)
             if day <= today_pacific:

@@ -28,8 +28,10 @@ _GENERIC_ORG_WORDS = frozenset(
 def lab_tier(tags: pl.Expr) -> pl.Expr:
     """super | frontier | none, as the generator tests them: Super Lab first."""
     return (
-        pl.when(tags.list.contains("Super Lab")).then(pl.lit("super"))
-        .when(tags.list.contains("Frontier Lab")).then(pl.lit("frontier"))
+        pl.when(tags.list.contains("Super Lab"))
+        .then(pl.lit("super"))
+        .when(tags.list.contains("Frontier Lab"))
+        .then(pl.lit("frontier"))
         .otherwise(pl.lit("none"))
     )
 
@@ -38,44 +40,73 @@ def decompose(entries: pl.DataFrame) -> pl.DataFrame:
     """Add the score's parts, the implied comment count and the flags to stg_digest_entries rows."""
     tags = pl.col("tags")
     viral_counts = (pl.col("stars") > VIRAL_STARS) | (pl.col("upvotes") > VIRAL_UPVOTES)
-    out = entries.with_columns(
-        lab_tier(tags).alias("lab_tier"),
-        (UPVOTE_WEIGHT * pl.col("upvotes").cast(pl.Float64).log1p()).alias("upvote_part"),
-        (STAR_WEIGHT * pl.col("stars").cast(pl.Float64).log1p()).alias("star_part"),
-    ).with_columns(
-        pl.col("lab_tier").replace_strict(LAB_BONUS, return_dtype=pl.Float64).alias("lab_bonus"),
-    ).with_columns(
-        (pl.col("score") - pl.col("upvote_part") - pl.col("star_part") - pl.col("lab_bonus")).alias("remainder"),
-    ).with_columns(
-        (pl.col("remainder") / COMMENT_WEIGHT).exp().sub(1).round(0).clip(0, 1e12).alias("_comments"),
-    ).with_columns(
-        (COMMENT_WEIGHT * pl.col("_comments").log1p() - pl.col("remainder")).abs().le(SCORE_ROUNDING + 1e-9).alias("_fits"),
+    out = (
+        entries.with_columns(
+            lab_tier(tags).alias("lab_tier"),
+            (UPVOTE_WEIGHT * pl.col("upvotes").cast(pl.Float64).log1p()).alias("upvote_part"),
+            (STAR_WEIGHT * pl.col("stars").cast(pl.Float64).log1p()).alias("star_part"),
+        )
+        .with_columns(
+            pl.col("lab_tier").replace_strict(LAB_BONUS, return_dtype=pl.Float64).alias("lab_bonus"),
+        )
+        .with_columns(
+            (pl.col("score") - pl.col("upvote_part") - pl.col("star_part") - pl.col("lab_bonus")).alias("remainder"),
+        )
+        .with_columns(
+            (pl.col("remainder") / COMMENT_WEIGHT).exp().sub(1).round(0).clip(0, 1e12).alias("_comments"),
+        )
+        .with_columns(
+            (COMMENT_WEIGHT * pl.col("_comments").log1p() - pl.col("remainder"))
+            .abs()
+            .le(SCORE_ROUNDING + 1e-9)
+            .alias("_fits"),
+        )
     )
     reason = (
         pl.when(pl.col("remainder") < -SCORE_ROUNDING)
-        .then(pl.format("remainder {} is negative: the score is below what upvotes, stars and lab tags give", pl.col("remainder").round(3)))
+        .then(
+            pl.format(
+                "remainder {} is negative: the score is below what upvotes, stars and lab tags give",
+                pl.col("remainder").round(3),
+            )
+        )
         .when(pl.col("_comments") > IMPLAUSIBLE_COMMENTS)
-        .then(pl.format("remainder {} would take more than {} comments: a lab bonus or a count is missing", pl.col("remainder").round(3), pl.lit(IMPLAUSIBLE_COMMENTS)))
+        .then(
+            pl.format(
+                "remainder {} would take more than {} comments: a lab bonus or a count is missing",
+                pl.col("remainder").round(3),
+                pl.lit(IMPLAUSIBLE_COMMENTS),
+            )
+        )
         .when(~pl.col("_fits"))
         .then(pl.format("no whole comment count explains remainder {}", pl.col("remainder").round(3)))
     )
     rule_flags = pl.concat_list(
-        pl.when(pl.col("is_golden") != (tags.list.contains("Viral") | tags.list.contains("Must Read")))
-        .then(pl.lit("golden mark disagrees with the Viral/Must Read tags")),
-        pl.when(tags.list.contains("Viral") & ~viral_counts)
-        .then(pl.lit(f"Viral without stars > {VIRAL_STARS} or upvotes > {VIRAL_UPVOTES}")),
-        pl.when(~tags.list.contains("Viral") & viral_counts)
-        .then(pl.lit(f"stars > {VIRAL_STARS} or upvotes > {VIRAL_UPVOTES} but no Viral tag")),
-        pl.when(tags.list.contains("Must Read") & ~tags.list.contains("Super Lab"))
-        .then(pl.lit("Must Read without Super Lab")),
-        pl.when(tags.list.contains("Super Lab") & tags.list.contains("Frontier Lab"))
-        .then(pl.lit("both Super Lab and Frontier Lab")),
+        pl.when(pl.col("is_golden") != (tags.list.contains("Viral") | tags.list.contains("Must Read"))).then(
+            pl.lit("golden mark disagrees with the Viral/Must Read tags")
+        ),
+        pl.when(tags.list.contains("Viral") & ~viral_counts).then(
+            pl.lit(f"Viral without stars > {VIRAL_STARS} or upvotes > {VIRAL_UPVOTES}")
+        ),
+        pl.when(~tags.list.contains("Viral") & viral_counts).then(
+            pl.lit(f"stars > {VIRAL_STARS} or upvotes > {VIRAL_UPVOTES} but no Viral tag")
+        ),
+        pl.when(tags.list.contains("Must Read") & ~tags.list.contains("Super Lab")).then(
+            pl.lit("Must Read without Super Lab")
+        ),
+        pl.when(tags.list.contains("Super Lab") & tags.list.contains("Frontier Lab")).then(
+            pl.lit("both Super Lab and Frontier Lab")
+        ),
     ).list.drop_nulls()
-    return out.with_columns(
-        pl.when(reason.is_null()).then(pl.col("_comments")).cast(pl.Int32).alias("implied_comments"),
-        reason.alias("score_flag"),
-        rule_flags.alias("rule_flags"),
-    ).with_columns(pl.col("score_flag").is_null().alias("score_explained")).drop("_comments", "_fits")
+    return (
+        out.with_columns(
+            pl.when(reason.is_null()).then(pl.col("_comments")).cast(pl.Int32).alias("implied_comments"),
+            reason.alias("score_flag"),
+            rule_flags.alias("rule_flags"),
+        )
+        .with_columns(pl.col("score_flag").is_null().alias("score_explained"))
+        .drop("_comments", "_fits")
+    )
 
 
 def _words(org: str) -> set[str]:
@@ -95,7 +126,8 @@ def detect_tier_changes(entries: pl.DataFrame) -> pl.DataFrame:
     tiered = (
         entries.filter(pl.col("org_raw").is_not_null())
         .with_columns(lab_tier(pl.col("tags")).alias("lab_tier"))
-        .group_by("org_raw", "digest_date").agg(pl.col("lab_tier").unique())
+        .group_by("org_raw", "digest_date")
+        .agg(pl.col("lab_tier").unique())
         .sort("org_raw", "digest_date")
     )
     history: dict[str, list[tuple[dt.date, str]]] = {}
@@ -118,11 +150,29 @@ def detect_tier_changes(entries: pl.DataFrame) -> pl.DataFrame:
             for day, tier in other_seen:
                 if before[0] < day < upper and tier == after[1] and all(t == after[1] for _, t in other_seen):
                     upper, narrowed_by = day, other
-        changes.append({"org_raw": org, "tier_before": before[1], "tier_after": after[1], "last_seen_before": before[0],
-                        "first_seen_after": after[0], "window_start": before[0], "window_end": upper, "narrowed_by": narrowed_by})
-    schema = {"org_raw": pl.String, "tier_before": pl.String, "tier_after": pl.String, "last_seen_before": pl.Date,
-              "first_seen_after": pl.Date, "window_start": pl.Date, "window_end": pl.Date, "narrowed_by": pl.String,
-              "rule_change_date": pl.Date}
+        changes.append(
+            {
+                "org_raw": org,
+                "tier_before": before[1],
+                "tier_after": after[1],
+                "last_seen_before": before[0],
+                "first_seen_after": after[0],
+                "window_start": before[0],
+                "window_end": upper,
+                "narrowed_by": narrowed_by,
+            }
+        )
+    schema = {
+        "org_raw": pl.String,
+        "tier_before": pl.String,
+        "tier_after": pl.String,
+        "last_seen_before": pl.Date,
+        "first_seen_after": pl.Date,
+        "window_start": pl.Date,
+        "window_end": pl.Date,
+        "narrowed_by": pl.String,
+        "rule_change_date": pl.Date,
+    }
     if not changes:
         return pl.DataFrame(schema=schema)
     # Overlapping windows (start exclusive, end inclusive) are the same change.

@@ -19,8 +19,13 @@ CATEGORY_SOURCE = "arxiv_category"
 LABEL_SOURCES = (*ENGLISH_SOURCES, *CHINESE_SOURCES, CATEGORY_SOURCE)
 
 PAPER_TEXT_SCHEMA = {
-    "arxiv_id": pl.String, "title_en": pl.String, "title_zh": pl.String, "summary_zh": pl.String,
-    "highlights": pl.List(pl.String), "abstract": pl.String, "categories": pl.List(pl.String),
+    "arxiv_id": pl.String,
+    "title_en": pl.String,
+    "title_zh": pl.String,
+    "summary_zh": pl.String,
+    "highlights": pl.List(pl.String),
+    "abstract": pl.String,
+    "categories": pl.List(pl.String),
 }
 
 
@@ -53,14 +58,23 @@ class Taxonomy:
 
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(
-            [{"topic_key": t.key, "name_en": t.name_en, "name_zh": t.name_zh, "taxonomy_version": self.version,
-              "en_patterns": list(t.en), "zh_keywords": list(t.zh), "arxiv_categories": list(t.categories)}
-             for t in self.topics]
+            [
+                {
+                    "topic_key": t.key,
+                    "name_en": t.name_en,
+                    "name_zh": t.name_zh,
+                    "taxonomy_version": self.version,
+                    "en_patterns": list(t.en),
+                    "zh_keywords": list(t.zh),
+                    "arxiv_categories": list(t.categories),
+                }
+                for t in self.topics
+            ]
         )
 
 
 def default_taxonomy_path() -> Path:
-    return Path(str(resources.files("transforms") / "reference" / "topics.toml"))
+    return Path(str(resources.files("papertrend.transforms") / "reference" / "topics.toml"))
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -87,8 +101,16 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         if not (raw.get("en") or raw.get("zh") or raw.get("categories")):
             raise ValueError(f"{where}: no patterns, keywords or categories")
         seen.add(key)
-        topics.append(Topic(key, raw["name_en"], raw["name_zh"], tuple(raw.get("en", [])), tuple(raw.get("zh", [])),
-                            tuple(raw.get("categories", []))))
+        topics.append(
+            Topic(
+                key,
+                raw["name_en"],
+                raw["name_zh"],
+                tuple(raw.get("en", [])),
+                tuple(raw.get("zh", [])),
+                tuple(raw.get("categories", [])),
+            )
+        )
     if not topics:
         raise ValueError(f"{path}: no [[topic]] entries")
     return Taxonomy(version, tuple(topics), str(path))
@@ -114,15 +136,27 @@ def label_papers(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
             for source in sources:
                 matched = texts.select(
                     "arxiv_id",
-                    pl.col(source).str.extract_all(regex).list.unique(maintain_order=True).list.join(", ").alias("matched"),
+                    pl.col(source)
+                    .str.extract_all(regex)
+                    .list.unique(maintain_order=True)
+                    .list.join(", ")
+                    .alias("matched"),
                 ).filter(pl.col("matched").is_not_null() & (pl.col("matched") != ""))
-                frames.append(matched.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(source).alias("source")))
+                frames.append(
+                    matched.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(source).alias("source"))
+                )
         if topic.categories:
-            hits = categories.filter(
-                pl.col("categories").map_elements(topic.category_matches, return_dtype=pl.Boolean)
-            ).group_by("arxiv_id", maintain_order=True).agg(pl.col("categories").str.join(", ").alias("matched"))
-            frames.append(hits.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(CATEGORY_SOURCE).alias("source")))
+            hits = (
+                categories.filter(pl.col("categories").map_elements(topic.category_matches, return_dtype=pl.Boolean))
+                .group_by("arxiv_id", maintain_order=True)
+                .agg(pl.col("categories").str.join(", ").alias("matched"))
+            )
+            frames.append(
+                hits.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(CATEGORY_SOURCE).alias("source"))
+            )
     schema = {"arxiv_id": pl.String, "matched": pl.String, "topic_key": pl.String, "source": pl.String}
     hits = [f.select(list(schema)).cast(schema) for f in frames if f.height]
     labels = pl.concat(hits, how="vertical") if hits else pl.DataFrame(schema=schema)
-    return labels.with_columns(pl.lit(taxonomy.version).alias("taxonomy_version")).sort("arxiv_id", "topic_key", "source")
+    return labels.with_columns(pl.lit(taxonomy.version).alias("taxonomy_version")).sort(
+        "arxiv_id", "topic_key", "source"
+    )

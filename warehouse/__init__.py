@@ -14,8 +14,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from warehouse.lake import Lake
-from warehouse.publish import publish
+from papertrend.warehouse.lake import Lake
+from papertrend.warehouse.publish import publish
 
 ANALYST_DB_NAME = "warehouse.duckdb"
 
@@ -42,8 +42,11 @@ class DataDir:
 
     def remove_stale_temporaries(self) -> int:
         """Delete what a killed writer left behind. Call only while holding the write lock."""
-        stale = [*self.root.glob(f".{ANALYST_DB_NAME}.*.building*"), *(self.root / "lake").rglob(".*.tmp"),
-                 *self.report_dir.glob(".*.tmp")]
+        stale = [
+            *self.root.glob(f".{ANALYST_DB_NAME}.*.building*"),
+            *(self.root / "lake").rglob(".*.tmp"),
+            *self.report_dir.glob(".*.tmp"),
+        ]
         for path in stale:
             path.unlink(missing_ok=True)
         return len(stale)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas import TableContract
+from papertrend.schemas import TableContract
 
 PARQUET_NAME = "data.parquet"
 
@@ -66,7 +66,11 @@ class Lake:
         path = self.partition_path(table, digest_date)
         if not path.exists():
             return None
-        return pl.read_parquet(path).with_columns(pl.lit(digest_date).alias("digest_date")).select(table.polars_schema.keys())
+        return (
+            pl.read_parquet(path)
+            .with_columns(pl.lit(digest_date).alias("digest_date"))
+            .select(table.polars_schema.keys())
+        )
 
     def read_table(self, table: TableContract) -> pl.DataFrame:
         """An unpartitioned table, or an empty frame of its schema when never written."""
@@ -79,7 +83,9 @@ class Lake:
             return self.read_table(table)
         if not self.has_data(table):
             return table.empty()
-        frame = pl.scan_parquet(self.glob(table), hive_partitioning=True, hive_schema={"digest_date": pl.Date}).collect()
+        frame = pl.scan_parquet(
+            self.glob(table), hive_partitioning=True, hive_schema={"digest_date": pl.Date}
+        ).collect()
         return table.conform(frame)
 
     def partition_dates(self, table: TableContract) -> list[dt.date]:

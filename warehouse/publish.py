@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from schemas import TableContract
-from transforms import clock
-from warehouse.lake import Lake
+from papertrend.schemas import TableContract
+from papertrend.transforms import clock
+from papertrend.warehouse.lake import Lake
 
 # Analysts open this file with whatever DuckDB they have; the shells one can pip-install are 1.x
 # (duckdb-cli 1.5.6 refuses a file in 2.0's format). Files in the v1.2 format open in 1.2 and later.
@@ -53,7 +53,7 @@ def _create_table(con: duckdb.DuckDBPyConnection, lake: Lake, table: TableContra
 
 def view_sql_files() -> list[tuple[str, str]]:
     """(name, sql) of every analytics view, in file-name order (files may build on earlier ones)."""
-    folder = resources.files("warehouse") / "sql"
+    folder = resources.files("papertrend.warehouse") / "sql"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name.removesuffix(".sql").split("_", 1)[1], f.read_text(encoding="utf-8")) for f in files]
 

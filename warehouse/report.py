@@ -19,10 +19,18 @@ import matplotlib
 matplotlib.use("Agg")  # no screen on servers; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 
-from transforms import clock  # noqa: E402
+from papertrend.transforms import clock  # noqa: E402
 
-plt.rcParams.update({"text.parse_math": False, "figure.dpi": 100, "savefig.dpi": 110, "font.size": 9,
-                     "axes.spines.top": False, "axes.spines.right": False})
+plt.rcParams.update(
+    {
+        "text.parse_math": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 110,
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 
 CHARTS = {
     "org_share": "Organization share of digest appearances, by month",
@@ -66,24 +74,33 @@ def _empty(ax, message: str) -> None:
 
 
 def _org_share(con, path: Path) -> tuple[Path, list]:
-    top = _rows(con, """
+    top = _rows(
+        con,
+        """
         SELECT org_key, any_value(org_name), sum(appearances) AS n, round(sum(appearances) / (SELECT sum(appearances) FROM org_trends WHERE period = 'month'), 4)
         FROM org_trends WHERE period = 'month' AND org_key <> 'unknown'
-        GROUP BY org_key ORDER BY n DESC, org_key LIMIT 10""")
-    months = [r[0] for r in _rows(con, "SELECT DISTINCT period_start FROM org_trends WHERE period = 'month' ORDER BY 1")]
+        GROUP BY org_key ORDER BY n DESC, org_key LIMIT 10""",
+    )
+    months = [
+        r[0] for r in _rows(con, "SELECT DISTINCT period_start FROM org_trends WHERE period = 'month' ORDER BY 1")
+    ]
     fig, ax = plt.subplots(figsize=(9, 4.2))
     if not months:
         _empty(ax, "No appearances loaded yet")
     else:
         bottom = [0.0] * len(months)
         for key, name, _, _ in top[:TOP_ORGS]:
-            share = dict(_rows(con, "SELECT period_start, share FROM org_trends WHERE period = 'month' AND org_key = ?", [key]))
+            share = dict(
+                _rows(con, "SELECT period_start, share FROM org_trends WHERE period = 'month' AND org_key = ?", [key])
+            )
             values = [share.get(m, 0.0) for m in months]
             ax.bar(range(len(months)), values, bottom=bottom, label=name)
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.bar(range(len(months)), [1 - b for b in bottom], bottom=bottom, color="#ddd", label="all others and unknown")
         step = max(1, len(months) // 12)
-        ax.set_xticks(list(range(len(months)))[::step], [m.strftime("%Y-%m") for m in months][::step], rotation=45, ha="right")
+        ax.set_xticks(
+            list(range(len(months)))[::step], [m.strftime("%Y-%m") for m in months][::step], rotation=45, ha="right"
+        )
         ax.set_ylabel("share of appearances")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
@@ -98,8 +115,10 @@ def _rising(con) -> list[tuple[str, str, float, float]]:
     if len(weeks) < 2:
         return []
     span = min(8, len(weeks) // 2)
-    recent, earlier = weeks[-span:], weeks[-2 * span:-span]
-    return _rows(con, """
+    recent, earlier = weeks[-span:], weeks[-2 * span : -span]
+    return _rows(
+        con,
+        """
         WITH papers AS (SELECT week_start, max(week_papers) AS n FROM topic_trends GROUP BY week_start),
         shares AS (
             SELECT t.topic_key, any_value(t.name_en) AS name_en,
@@ -109,7 +128,8 @@ def _rising(con) -> list[tuple[str, str, float, float]]:
         )
         SELECT topic_key, name_en, round(coalesce(earlier, 0), 4), round(coalesce(recent, 0), 4) FROM shares
         ORDER BY coalesce(recent, 0) - coalesce(earlier, 0) DESC, topic_key""",
-        [recent[0], recent[0], earlier[0], earlier[-1], earlier[0], earlier[-1]])
+        [recent[0], recent[0], earlier[0], earlier[-1], earlier[0], earlier[-1]],
+    )
 
 
 def _rising_topics(con, path: Path) -> tuple[Path, list]:
@@ -118,9 +138,13 @@ def _rising_topics(con, path: Path) -> tuple[Path, list]:
     if not rising:
         _empty(ax, "Fewer than two weeks loaded: no trend to show yet")
     for key, name, _, _ in rising:
-        points = _rows(con, """
+        points = _rows(
+            con,
+            """
             SELECT week_start, avg(share) OVER (ORDER BY week_start ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
-            FROM topic_trends WHERE topic_key = ? ORDER BY week_start""", [key])
+            FROM topic_trends WHERE topic_key = ? ORDER BY week_start""",
+            [key],
+        )
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=".", label=name)
     if rising:
         ax.set_ylabel("share of the week's papers (4-week mean)")
@@ -133,9 +157,13 @@ def _rising_topics(con, path: Path) -> tuple[Path, list]:
 def _score_components(con, path: Path) -> Path:
     [(weeks_loaded,)] = _rows(con, "SELECT count(DISTINCT date_trunc('week', digest_date)) FROM fct_paper_appearances")
     unit = "week" if weeks_loaded <= 60 else "month"  # a bar per week stops being readable after a year
-    periods = _rows(con, """
+    periods = _rows(
+        con,
+        """
         SELECT date_trunc(?, digest_date)::DATE, avg(upvote_part), avg(star_part), avg(lab_bonus), avg(remainder), median(score)
-        FROM fct_paper_appearances GROUP BY 1 ORDER BY 1""", [unit])
+        FROM fct_paper_appearances GROUP BY 1 ORDER BY 1""",
+        [unit],
+    )
     fig, ax = plt.subplots(figsize=(9, 4.2))
     if not periods:
         _empty(ax, "No appearances loaded yet")
@@ -156,9 +184,13 @@ def _score_components(con, path: Path) -> Path:
 
 
 def _star_momentum(con, path: Path) -> Path:
-    rows = _rows(con, """
+    rows = _rows(
+        con,
+        """
         SELECT title_en, repo_full_name, stars_gained_30d FROM paper_momentum
-        WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC, arxiv_id LIMIT ?""", [MOMENTUM_PAPERS])
+        WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC, arxiv_id LIMIT ?""",
+        [MOMENTUM_PAPERS],
+    )
     status = _rows(con, "SELECT momentum_status, count(*) FROM paper_momentum GROUP BY 1 ORDER BY 2 DESC")
     fig, ax = plt.subplots(figsize=(9, 4.8))
     if not rows:
@@ -185,27 +217,45 @@ def build_report(database: Path, out_dir: Path) -> Report:
     with duckdb.connect(str(database), read_only=True) as con:
         org_png, top_orgs = _org_share(con, out_dir / "org_share.png")
         topics_png, rising = _rising_topics(con, out_dir / "rising_topics.png")
-        charts = {"org_share": org_png, "rising_topics": topics_png,
-                  "score_components": _score_components(con, out_dir / "score_components.png"),
-                  "star_momentum": _star_momentum(con, out_dir / "star_momentum.png")}
+        charts = {
+            "org_share": org_png,
+            "rising_topics": topics_png,
+            "score_components": _score_components(con, out_dir / "score_components.png"),
+            "star_momentum": _star_momentum(con, out_dir / "star_momentum.png"),
+        }
         changes = _rows(con, "SELECT rule_change_date, evidence FROM rule_changes ORDER BY 1")
-        summary = dict(zip(
-            ("appearances", "explained", "rule_flagged", "tier_conflicts"),
-            _rows(con, """SELECT count(*), count(*) FILTER (WHERE score_explained), count(*) FILTER (WHERE len(rule_flags) > 0),
-                                 count(*) FILTER (WHERE tier_conflict) FROM score_breakdown""")[0],
-        ))
-        span = _rows(con, "SELECT min(digest_date), max(digest_date), count(DISTINCT digest_date) FROM fct_paper_appearances")[0]
-        latest = _rows(con, """SELECT digest_date, rank, title_en, coalesce(org_raw, 'Unknown'), score, array_to_string(tags, ', ')
+        summary = dict(
+            zip(
+                ("appearances", "explained", "rule_flagged", "tier_conflicts"),
+                _rows(
+                    con,
+                    """SELECT count(*), count(*) FILTER (WHERE score_explained), count(*) FILTER (WHERE len(rule_flags) > 0),
+                                 count(*) FILTER (WHERE tier_conflict) FROM score_breakdown""",
+                )[0],
+            )
+        )
+        span = _rows(
+            con, "SELECT min(digest_date), max(digest_date), count(DISTINCT digest_date) FROM fct_paper_appearances"
+        )[0]
+        latest = _rows(
+            con,
+            """SELECT digest_date, rank, title_en, coalesce(org_raw, 'Unknown'), score, array_to_string(tags, ', ')
                                FROM fct_paper_appearances WHERE digest_date > (SELECT max(digest_date) - 7 FROM fct_paper_appearances)
-                               ORDER BY score DESC, digest_date, rank LIMIT 10""")
-        momentum = _rows(con, """SELECT arxiv_id, title_en, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum
-                                 WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC LIMIT 10""")
+                               ORDER BY score DESC, digest_date, rank LIMIT 10""",
+        )
+        momentum = _rows(
+            con,
+            """SELECT arxiv_id, title_en, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum
+                                 WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC LIMIT 10""",
+        )
     report = Report(out_dir / "trend_report.html", charts, top_orgs, rising, changes, summary)
     sections = []
     for name, title in CHARTS.items():
         encoded = base64.b64encode(charts[name].read_bytes()).decode("ascii")
-        sections.append(f'<figure id="{name}"><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}">'
-                        f"<figcaption>{html.escape(title)}</figcaption></figure>")
+        sections.append(
+            f'<figure id="{name}"><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{html.escape(title)}</figcaption></figure>"
+        )
     explained = summary.get("explained", 0)
     total = summary.get("appearances", 0) or 1
     page = f"""<!DOCTYPE html>

@@ -6,15 +6,22 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from orchestration import progress
-from orchestration.metadata import asset_spec
-from orchestration.partitions import SINGLE_RUN
-from orchestration.resources import PapertrendConfig
-from schemas import (BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_PAPER, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES,
-                     STG_DIGEST_ENTRIES)
-from transforms import analytics
-from transforms.orgs import load_aliases
-from transforms.topics import load_taxonomy
+from papertrend.orchestration import progress
+from papertrend.orchestration.metadata import asset_spec
+from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.resources import PapertrendConfig
+from papertrend.schemas import (
+    BRIDGE_PAPER_TOPIC,
+    DIM_ORG,
+    DIM_PAPER,
+    DIM_TOPIC,
+    FCT_LAB_TIER_CHANGES,
+    FCT_PAPER_APPEARANCES,
+    STG_DIGEST_ENTRIES,
+)
+from papertrend.transforms import analytics
+from papertrend.transforms.orgs import load_aliases
+from papertrend.transforms.topics import load_taxonomy
 
 GROUP = "analytics"
 ANALYTICS_TABLES = (DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_PAPER_APPEARANCES, FCT_LAB_TIER_CHANGES)
@@ -24,14 +31,26 @@ TOPIC_COVERAGE_TARGET = 0.95
 def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name="analytics_model",
-        specs=[asset_spec(t, GROUP, {"polars", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]) for t in ANALYTICS_TABLES],
+        specs=[
+            asset_spec(t, GROUP, {"polars", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name])
+            for t in ANALYTICS_TABLES
+        ],
         check_specs=[
-            dg.AssetCheckSpec("orgs_reviewed", asset=DIM_ORG.name,
-                              description="Every printed organization string is in the reviewed alias file; otherwise names the new ones."),
-            dg.AssetCheckSpec("topic_coverage", asset=BRIDGE_PAPER_TOPIC.name,
-                              description=f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists the rest."),
-            dg.AssetCheckSpec("scores_explained", asset=FCT_PAPER_APPEARANCES.name,
-                              description="Every score of the selected days is reproduced by the formula within its rounding and no tag contradicts the rules; otherwise counts the flagged appearances (see score_breakdown)."),
+            dg.AssetCheckSpec(
+                "orgs_reviewed",
+                asset=DIM_ORG.name,
+                description="Every printed organization string is in the reviewed alias file; otherwise names the new ones.",
+            ),
+            dg.AssetCheckSpec(
+                "topic_coverage",
+                asset=BRIDGE_PAPER_TOPIC.name,
+                description=f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists the rest.",
+            ),
+            dg.AssetCheckSpec(
+                "scores_explained",
+                asset=FCT_PAPER_APPEARANCES.name,
+                description="Every score of the selected days is reproduced by the formula within its rounding and no tag contradicts the rules; otherwise counts the flagged appearances (see score_breakdown).",
+            ),
         ],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
@@ -63,7 +82,12 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
             dim_org = analytics.dim_org(everything, aliases)
             dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
             changes = analytics.tier_changes(everything)
-            for table, frame in ((DIM_ORG, dim_org), (DIM_TOPIC, dim_topic), (BRIDGE_PAPER_TOPIC, bridge), (FCT_LAB_TIER_CHANGES, changes)):
+            for table, frame in (
+                (DIM_ORG, dim_org),
+                (DIM_TOPIC, dim_topic),
+                (BRIDGE_PAPER_TOPIC, bridge),
+                (FCT_LAB_TIER_CHANGES, changes),
+            ):
                 if table.name in selected:
                     lake.write_table(table, frame)
         papers = everything.get_column("arxiv_id").n_unique()
@@ -73,11 +97,18 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
         results = {
             DIM_ORG.name: {"dagster/row_count": dim_org.height, "unreviewed": len(unreviewed)},
             DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
-            BRIDGE_PAPER_TOPIC.name: {"dagster/row_count": bridge.height, "papers": papers, "labelled": labelled, "coverage": round(coverage, 4)},
+            BRIDGE_PAPER_TOPIC.name: {
+                "dagster/row_count": bridge.height,
+                "papers": papers,
+                "labelled": labelled,
+                "coverage": round(coverage, 4),
+            },
             FCT_PAPER_APPEARANCES.name: {"days": len(days), "flagged": flagged},
             FCT_LAB_TIER_CHANGES.name: {
                 "dagster/row_count": changes.height,
-                "rule_change_dates": dg.MetadataValue.json(sorted({d.isoformat() for d in changes.get_column("rule_change_date")})),
+                "rule_change_dates": dg.MetadataValue.json(
+                    sorted({d.isoformat() for d in changes.get_column("rule_change_date")})
+                ),
             },
         }
         for name, metadata in results.items():
@@ -85,13 +116,23 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
                 yield dg.MaterializeResult(asset_key=name, metadata=metadata)
         evaluations = [
             (DIM_ORG, "orgs_reviewed", not unreviewed, {"unreviewed": dg.MetadataValue.json(unreviewed[:50])}),
-            (BRIDGE_PAPER_TOPIC, "topic_coverage", coverage >= TOPIC_COVERAGE_TARGET, {"coverage": round(coverage, 4), "unlabelled": papers - labelled}),
+            (
+                BRIDGE_PAPER_TOPIC,
+                "topic_coverage",
+                coverage >= TOPIC_COVERAGE_TARGET,
+                {"coverage": round(coverage, 4), "unlabelled": papers - labelled},
+            ),
             (FCT_PAPER_APPEARANCES, "scores_explained", flagged == 0, {"flagged_this_run": flagged}),
         ]
         for table, check, passed, metadata in evaluations:
             if check in checks:
-                yield dg.AssetCheckResult(asset_key=table.name, check_name=check, passed=passed,
-                                          severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+                yield dg.AssetCheckResult(
+                    asset_key=table.name,
+                    check_name=check,
+                    passed=passed,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata=metadata,
+                )
 
     return [analytics_model]
 
@@ -111,7 +152,7 @@ def build_report_asset(partitions_def: dg.PartitionsDefinition, upstream: dg.Ass
         ),
     )
     def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
-        from warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
+        from papertrend.warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
 
         data = papertrend.data
         with data.write_lock():
@@ -123,8 +164,10 @@ def build_report_asset(partitions_def: dg.PartitionsDefinition, upstream: dg.Ass
             encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
             metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
         metadata["top_orgs"] = dg.MetadataValue.md(
-            "\n".join(["| organization | appearances | share |", "|---|---:|---:|"]
-                      + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs])
+            "\n".join(
+                ["| organization | appearances | share |", "|---|---:|---:|"]
+                + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs]
+            )
         )
         metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
         return dg.MaterializeResult(metadata=metadata)

@@ -5,18 +5,26 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from orchestration import progress
-from orchestration.enrich.assets import GROUP, OFFLINE, write_status
-from orchestration.metadata import asset_spec
-from orchestration.partitions import SINGLE_RUN
-from orchestration.resources import EnrichmentConfig, PapertrendConfig
-from schemas import (BRIDGE_PAPER_REPO, DIM_PAPER, DIM_REPO, ENRICHMENT_STATUS, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC,
-                     STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS)
-from schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
-from sources.http import FetchError, ServiceUnreachable
-from transforms import clock
-from transforms.enrich import upsert
-from transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
+from papertrend.orchestration import progress
+from papertrend.orchestration.enrich.assets import GROUP, OFFLINE, write_status
+from papertrend.orchestration.metadata import asset_spec
+from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
+from papertrend.schemas import (
+    BRIDGE_PAPER_REPO,
+    DIM_PAPER,
+    DIM_REPO,
+    ENRICHMENT_STATUS,
+    FCT_REPO_STARS_DAILY,
+    REPO_HISTORY_SYNC,
+    STG_DIGEST_ENTRIES,
+    STG_HF_DAILY_PAPERS,
+)
+from papertrend.schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
+from papertrend.sources.http import FetchError, ServiceUnreachable
+from papertrend.transforms import clock
+from papertrend.transforms.enrich import upsert
+from papertrend.transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
 
 GITHUB_TABLES = (BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC)
 
@@ -33,10 +41,15 @@ def _rows(table, rows: list[dict]) -> pl.DataFrame:
 def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name="github_stars",
-        specs=[asset_spec(t, GROUP, {"github", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name]) for t in GITHUB_TABLES],
+        specs=[
+            asset_spec(t, GROUP, {"github", "parquet"}, deps=[DIM_PAPER.name, STG_HF_DAILY_PAPERS.name])
+            for t in GITHUB_TABLES
+        ],
         check_specs=[
             dg.AssetCheckSpec(
-                "digest_vs_history", asset=FCT_REPO_STARS_DAILY.name, partitions_def=partitions_def,
+                "digest_vs_history",
+                asset=FCT_REPO_STARS_DAILY.name,
+                partitions_def=partitions_def,
                 description="The digest's star count (Hugging Face's cache) against the history-derived total on the same day: how often and how far they disagree.",
             )
         ],
@@ -57,16 +70,37 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         days = [dt.date.fromisoformat(k) for k in context.partition_keys]
         entries = _range_frame(lake, STG_DIGEST_ENTRIES, days)
         papers = entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
-        hf_repo = dict(_range_frame(lake, STG_HF_DAILY_PAPERS, days).filter(pl.col("github_repo").is_not_null())
-                       .select("arxiv_id", "github_repo").unique("arxiv_id", keep="first").iter_rows())
-        meta = {r["arxiv_id"]: r for r in lake.read_table(DIM_PAPER).filter(pl.col("arxiv_id").is_in(papers)).select("arxiv_id", "comment", "abstract").iter_rows(named=True)}
-        links = [(a, repo, source) for a in papers for repo, source in discover(hf_repo.get(a), meta.get(a, {}).get("comment"), meta.get(a, {}).get("abstract"))]
+        hf_repo = dict(
+            _range_frame(lake, STG_HF_DAILY_PAPERS, days)
+            .filter(pl.col("github_repo").is_not_null())
+            .select("arxiv_id", "github_repo")
+            .unique("arxiv_id", keep="first")
+            .iter_rows()
+        )
+        meta = {
+            r["arxiv_id"]: r
+            for r in lake.read_table(DIM_PAPER)
+            .filter(pl.col("arxiv_id").is_in(papers))
+            .select("arxiv_id", "comment", "abstract")
+            .iter_rows(named=True)
+        }
+        links = [
+            (a, repo, source)
+            for a in papers
+            for repo, source in discover(
+                hf_repo.get(a), meta.get(a, {}).get("comment"), meta.get(a, {}).get("abstract")
+            )
+        ]
 
         bridge, dim_repo, fct, sync = (lake.read_table(t) for t in GITHUB_TABLES)
         status = lake.read_table(ENRICHMENT_STATUS)
         known = {r["linked_as"].lower(): (r["repo_id"], r["repo_full_name"]) for r in bridge.iter_rows(named=True)}
         known.update({r["full_name"].lower(): (r["repo_id"], r["full_name"]) for r in dim_repo.iter_rows(named=True)})
-        settled = set(status.filter((pl.col("source") == "github_repo") & pl.col("status").is_in(["not_found", "restricted"])).get_column("key").to_list())
+        settled = set(
+            status.filter((pl.col("source") == "github_repo") & pl.col("status").is_in(["not_found", "restricted"]))
+            .get_column("key")
+            .to_list()
+        )
         status_rows: list[dict] = []
         client = None if enrichment.offline else enrichment.github_client(data.root)
         if client is not None and not client.authenticated and links:
@@ -75,7 +109,9 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         new_repos: list[dict] = []
 
         def record(source: str, key: str, state: str, reason: str | None, attempts: int) -> None:
-            status_rows.append(dict(source=source, key=key, status=state, reason=reason, attempts=attempts, last_attempt_at=now))
+            status_rows.append(
+                dict(source=source, key=key, status=state, reason=reason, attempts=attempts, last_attempt_at=now)
+            )
 
         for name in dict.fromkeys(repo for _, repo, _ in links):
             if name.lower() in known or name in settled:
@@ -106,18 +142,39 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 repo_id, full_name = known[name.lower()]
                 key = (arxiv_id, repo_id)
                 if key not in range_links or priority[source] < priority[range_links[key]["source"]]:
-                    range_links[key] = dict(arxiv_id=arxiv_id, repo_id=repo_id, repo_full_name=full_name, linked_as=name, source=source, is_umbrella=False)
-        bridge = pl.concat([bridge.filter(~pl.col("arxiv_id").is_in(papers)), _rows(BRIDGE_PAPER_REPO, list(range_links.values()))])
+                    range_links[key] = dict(
+                        arxiv_id=arxiv_id,
+                        repo_id=repo_id,
+                        repo_full_name=full_name,
+                        linked_as=name,
+                        source=source,
+                        is_umbrella=False,
+                    )
+        bridge = pl.concat(
+            [bridge.filter(~pl.col("arxiv_id").is_in(papers)), _rows(BRIDGE_PAPER_REPO, list(range_links.values()))]
+        )
         papers_per_repo = bridge.group_by("repo_id").agg(pl.col("arxiv_id").n_unique().alias("n"))
-        bridge = BRIDGE_PAPER_REPO.conform(bridge.drop("is_umbrella").join(papers_per_repo, on="repo_id")
-                                           .with_columns((pl.col("n") >= UMBRELLA_MIN_PAPERS).alias("is_umbrella")))
-        dim_repo = upsert(dim_repo, pl.DataFrame(new_repos, schema={**DIM_REPO.polars_schema, "renamed": pl.Boolean}), DIM_REPO, ["repo_id"])
+        bridge = BRIDGE_PAPER_REPO.conform(
+            bridge.drop("is_umbrella")
+            .join(papers_per_repo, on="repo_id")
+            .with_columns((pl.col("n") >= UMBRELLA_MIN_PAPERS).alias("is_umbrella"))
+        )
+        dim_repo = upsert(
+            dim_repo,
+            pl.DataFrame(new_repos, schema={**DIM_REPO.polars_schema, "renamed": pl.Boolean}),
+            DIM_REPO,
+            ["repo_id"],
+        )
         tracked = sorted({row["repo_id"] for row in range_links.values()})
         names = dict(dim_repo.select("repo_id", "full_name").iter_rows())
 
         # current counts: one snapshot per repository and UTC day, never dated to a past partition
         snapshot_rows = []
-        have_today = set(fct.filter((pl.col("source") == "snapshot") & (pl.col("star_date") == now.date())).get_column("repo_id").to_list())
+        have_today = set(
+            fct.filter((pl.col("source") == "snapshot") & (pl.col("star_date") == now.date()))
+            .get_column("repo_id")
+            .to_list()
+        )
         wanted = [r for r in tracked if r not in have_today]
         if wanted and not unreachable:
             try:
@@ -125,7 +182,16 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 for repo_id in wanted:
                     count = counts.get(names[repo_id])
                     if count is not None:
-                        snapshot_rows.append(dict(repo_id=repo_id, star_date=now.date(), stars_added=None, stars_total=count["stargazers_count"], source="snapshot", observed_at=now))
+                        snapshot_rows.append(
+                            dict(
+                                repo_id=repo_id,
+                                star_date=now.date(),
+                                stars_added=None,
+                                stars_total=count["stargazers_count"],
+                                source="snapshot",
+                                observed_at=now,
+                            )
+                        )
             except ServiceUnreachable as exc:
                 unreachable = exc.reason
             except FetchError as exc:
@@ -134,8 +200,14 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         totals.update({r["repo_id"]: r["stars_total"] for r in snapshot_rows})
         if snapshot_rows:
             dim_repo = dim_repo.with_columns(
-                pl.col("repo_id").replace_strict(totals, default=None, return_dtype=pl.Int64).fill_null(pl.col("stargazers_count")).alias("stargazers_count"),
-                pl.when(pl.col("repo_id").is_in([r["repo_id"] for r in snapshot_rows])).then(pl.lit(now)).otherwise(pl.col("fetched_at")).alias("fetched_at"),
+                pl.col("repo_id")
+                .replace_strict(totals, default=None, return_dtype=pl.Int64)
+                .fill_null(pl.col("stargazers_count"))
+                .alias("stargazers_count"),
+                pl.when(pl.col("repo_id").is_in([r["repo_id"] for r in snapshot_rows]))
+                .then(pl.lit(now))
+                .otherwise(pl.col("fetched_at"))
+                .alias("fetched_at"),
             )
 
         # histories: a full walk the first time, then page 1 with If-None-Match, once a day
@@ -149,7 +221,9 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 record("github_history", str(repo_id), "pending", unreachable, 0)
                 continue
             try:
-                history = client.star_history(names[repo_id], etag=previous["etag"] if previous else None, full_walk=previous is None)
+                history = client.star_history(
+                    names[repo_id], etag=previous["etag"] if previous else None, full_walk=previous is None
+                )
             except ServiceUnreachable as exc:
                 unreachable = exc.reason
                 record("github_history", str(repo_id), "pending", exc.reason, exc.attempts)
@@ -161,18 +235,37 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 record("github_history", str(repo_id), "not_found", "no history: repository missing", 1)
                 continue
             pages += history.pages
-            sync_rows.append(dict(repo_id=repo_id, etag=history.etag, link=history.link if not history.not_modified else (previous or {}).get("link"),
-                                  pages_walked=history.pages, synced_at=now))
-            record("github_history", str(repo_id), "ok", "unchanged (304)" if history.not_modified else None, history.pages)
+            sync_rows.append(
+                dict(
+                    repo_id=repo_id,
+                    etag=history.etag,
+                    link=history.link if not history.not_modified else (previous or {}).get("link"),
+                    pages_walked=history.pages,
+                    synced_at=now,
+                )
+            )
+            record(
+                "github_history", str(repo_id), "ok", "unchanged (304)" if history.not_modified else None, history.pages
+            )
             if history.not_modified:
                 continue
             new_days = daily_from_weeks(history.weeks, totals.get(repo_id), now)
             if previous is not None:  # a refresh: page 1 replaces the days it covers, older days stay
                 covered = {r["star_date"] for r in new_days}
-                older = [r for r in fct.filter((pl.col("repo_id") == repo_id) & (pl.col("source") == "history_api")).iter_rows(named=True)
-                         if r["star_date"] not in covered]
+                older = [
+                    r
+                    for r in fct.filter((pl.col("repo_id") == repo_id) & (pl.col("source") == "history_api")).iter_rows(
+                        named=True
+                    )
+                    if r["star_date"] not in covered
+                ]
                 new_days = anchor_totals(older + new_days, totals.get(repo_id))
-            history_frames.append(_rows(FCT_REPO_STARS_DAILY, [dict(repo_id=repo_id, **r, source="history_api", observed_at=now) for r in new_days]))
+            history_frames.append(
+                _rows(
+                    FCT_REPO_STARS_DAILY,
+                    [dict(repo_id=repo_id, **r, source="history_api", observed_at=now) for r in new_days],
+                )
+            )
 
         # the token's own repositories: the REST stargazers walk, where GitHub still allows it
         stargazer_frames = []
@@ -190,54 +283,114 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                     record("github_stargazers", str(repo_id), "error", exc.reason, exc.attempts)
                     continue
                 if times is None:
-                    record("github_stargazers", str(repo_id), "restricted", "GitHub lists stargazers only to admins and collaborators", 1)
+                    record(
+                        "github_stargazers",
+                        str(repo_id),
+                        "restricted",
+                        "GitHub lists stargazers only to admins and collaborators",
+                        1,
+                    )
                     continue
                 record("github_stargazers", str(repo_id), "ok", None, 1)
-                stargazer_frames.append(_rows(FCT_REPO_STARS_DAILY, [dict(repo_id=repo_id, **r, source="stargazers_api", observed_at=now)
-                                                                    for r in daily_from_stargazers(times, totals.get(repo_id))]))
+                stargazer_frames.append(
+                    _rows(
+                        FCT_REPO_STARS_DAILY,
+                        [
+                            dict(repo_id=repo_id, **r, source="stargazers_api", observed_at=now)
+                            for r in daily_from_stargazers(times, totals.get(repo_id))
+                        ],
+                    )
+                )
 
         # the digests' own counts: Hugging Face's cached count of its githubRepo, as printed that day
         hf_links = bridge.filter(pl.col("source") == "hf_github_repo").select("arxiv_id", "repo_id")
-        digest = (entries.join(hf_links, on="arxiv_id").select("repo_id", pl.col("digest_date").alias("star_date"), pl.col("stars").cast(pl.Int64).alias("stars_total"))
-                  .unique(["repo_id", "star_date"], keep="first")
-                  .with_columns(pl.lit(None, pl.Int64).alias("stars_added"), pl.lit("digest").alias("source"), pl.lit(None, FCT_REPO_STARS_DAILY.polars_schema["observed_at"]).alias("observed_at")))
+        digest = (
+            entries.join(hf_links, on="arxiv_id")
+            .select(
+                "repo_id", pl.col("digest_date").alias("star_date"), pl.col("stars").cast(pl.Int64).alias("stars_total")
+            )
+            .unique(["repo_id", "star_date"], keep="first")
+            .with_columns(
+                pl.lit(None, pl.Int64).alias("stars_added"),
+                pl.lit("digest").alias("source"),
+                pl.lit(None, FCT_REPO_STARS_DAILY.polars_schema["observed_at"]).alias("observed_at"),
+            )
+        )
 
         with data.write_lock():
             fct = lake.read_table(FCT_REPO_STARS_DAILY)
             for frame in (f for f in history_frames + stargazer_frames if f.height):
                 # a repository's series from one source is replaced whole (history: past days can change)
-                fct = pl.concat([fct.filter(~((pl.col("repo_id") == frame.item(0, "repo_id")) & (pl.col("source") == frame.item(0, "source")))), frame])
+                fct = pl.concat(
+                    [
+                        fct.filter(
+                            ~(
+                                (pl.col("repo_id") == frame.item(0, "repo_id"))
+                                & (pl.col("source") == frame.item(0, "source"))
+                            )
+                        ),
+                        frame,
+                    ]
+                )
             fct = fct.filter(~((pl.col("source") == "digest") & pl.col("star_date").is_in(days)))
-            fct = FCT_REPO_STARS_DAILY.conform(pl.concat([fct, FCT_REPO_STARS_DAILY.conform(digest), _rows(FCT_REPO_STARS_DAILY, snapshot_rows)]))
+            fct = FCT_REPO_STARS_DAILY.conform(
+                pl.concat([fct, FCT_REPO_STARS_DAILY.conform(digest), _rows(FCT_REPO_STARS_DAILY, snapshot_rows)])
+            )
             fct = fct.unique(["repo_id", "star_date", "source"], keep="last").sort(list(FCT_REPO_STARS_DAILY.order_by))
             outputs = {
-                BRIDGE_PAPER_REPO.name: bridge, DIM_REPO.name: dim_repo, FCT_REPO_STARS_DAILY.name: fct,
-                REPO_HISTORY_SYNC.name: upsert(lake.read_table(REPO_HISTORY_SYNC), _rows(REPO_HISTORY_SYNC, sync_rows), REPO_HISTORY_SYNC, ["repo_id"]),
+                BRIDGE_PAPER_REPO.name: bridge,
+                DIM_REPO.name: dim_repo,
+                FCT_REPO_STARS_DAILY.name: fct,
+                REPO_HISTORY_SYNC.name: upsert(
+                    lake.read_table(REPO_HISTORY_SYNC),
+                    _rows(REPO_HISTORY_SYNC, sync_rows),
+                    REPO_HISTORY_SYNC,
+                    ["repo_id"],
+                ),
             }
             for table in GITHUB_TABLES:
                 lake.write_table(table, outputs[table.name])
             write_status(lake, status_rows)
 
-        history_totals = fct.filter(pl.col("source") == "history_api").select("repo_id", "star_date", pl.col("stars_total").alias("history_total"))
+        history_totals = fct.filter(pl.col("source") == "history_api").select(
+            "repo_id", "star_date", pl.col("stars_total").alias("history_total")
+        )
         compared = digest.join(history_totals, on=["repo_id", "star_date"]).with_columns(
-            (pl.col("stars_total") - pl.col("history_total")).abs().alias("abs_diff"))
+            (pl.col("stars_total") - pl.col("history_total")).abs().alias("abs_diff")
+        )
         for day in days:
             today_rows = compared.filter(pl.col("star_date") == day)
-            disagree = today_rows.filter(pl.col("abs_diff") > pl.max_horizontal(pl.lit(5), pl.col("history_total") * 0.05))
+            disagree = today_rows.filter(
+                pl.col("abs_diff") > pl.max_horizontal(pl.lit(5), pl.col("history_total") * 0.05)
+            )
             yield dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey(FCT_REPO_STARS_DAILY.name), check_name="digest_vs_history", partition=day.isoformat(),
-                passed=disagree.height == 0, severity=dg.AssetCheckSeverity.WARN,
-                metadata={"compared": today_rows.height, "disagreements": disagree.height,
-                          "max_abs_diff": int(today_rows.get_column("abs_diff").max() or 0)},
+                asset_key=dg.AssetKey(FCT_REPO_STARS_DAILY.name),
+                check_name="digest_vs_history",
+                partition=day.isoformat(),
+                passed=disagree.height == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "compared": today_rows.height,
+                    "disagreements": disagree.height,
+                    "max_abs_diff": int(today_rows.get_column("abs_diff").max() or 0),
+                },
             )
             progress.report("github", day.isoformat())
         requests = client.requests_sent if client else 0
         for table in GITHUB_TABLES:
             if table.name in {k.to_user_string() for k in context.selected_asset_keys}:
-                yield dg.MaterializeResult(asset_key=table.name, metadata={
-                    "dagster/row_count": outputs[table.name].height, "links_in_range": len(range_links), "repositories_in_range": len(tracked),
-                    "new_repositories": len(new_repos), "snapshots": len(snapshot_rows), "history_pages": pages,
-                    "github_requests": requests, "authenticated": bool(client and client.authenticated),
-                })
+                yield dg.MaterializeResult(
+                    asset_key=table.name,
+                    metadata={
+                        "dagster/row_count": outputs[table.name].height,
+                        "links_in_range": len(range_links),
+                        "repositories_in_range": len(tracked),
+                        "new_repositories": len(new_repos),
+                        "snapshots": len(snapshot_rows),
+                        "history_pages": pages,
+                        "github_requests": requests,
+                        "authenticated": bool(client and client.authenticated),
+                    },
+                )
 
     return [github_stars]

@@ -3,13 +3,13 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from orchestration import progress
-from orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
-from orchestration.partitions import SINGLE_RUN
-from orchestration.resources import PapertrendConfig
-from schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
-from transforms.ingest import ingest_days
-from transforms.reports import read_stats, stats_agree_with_papers
+from papertrend.orchestration import progress
+from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
+from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.resources import PapertrendConfig
+from papertrend.schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
+from papertrend.transforms.ingest import ingest_days
+from papertrend.transforms.reports import read_stats, stats_agree_with_papers
 
 INGEST_TABLES = (STG_DIGEST_ENTRIES, DIGEST_QUARANTINE, DIGEST_FILES)
 GROUP = "ingest"
@@ -123,8 +123,11 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
         for table in tables:
             yield dg.MaterializeResult(
                 asset_key=table.name,
-                metadata={"rows_written_this_run": totals[table.name], "partitions_this_run": len(context.partition_keys),
-                          **{f"days_{status}": count for status, count in sorted(statuses.items())}},
+                metadata={
+                    "rows_written_this_run": totals[table.name],
+                    "partitions_this_run": len(context.partition_keys),
+                    **{f"days_{status}": count for status, count in sorted(statuses.items())},
+                },
             )
 
     return ingest_digests

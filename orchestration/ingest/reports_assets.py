@@ -3,12 +3,12 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from orchestration import progress
-from orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
-from orchestration.partitions import SINGLE_RUN
-from orchestration.resources import PapertrendConfig
-from schemas import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
-from transforms.reports import report_days, trending_pairs
+from papertrend.orchestration import progress
+from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
+from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.resources import PapertrendConfig
+from papertrend.schemas import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
+from papertrend.transforms.reports import report_days, trending_pairs
 
 REPORT_TABLES = (SOURCE_FILES, STG_GITHUB_TRENDING, PAPER_NOTES)
 GROUP = "ingest"
@@ -77,7 +77,9 @@ def build_reports_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDe
                     frame = lake.read_partition(table, result.day)
                     written[table.name][key] = frame
                     totals[table.name] += len(frame)
-                    context.add_asset_metadata({"dagster/row_count": len(frame)}, asset_key=table.name, partition_key=key)
+                    context.add_asset_metadata(
+                        {"dagster/row_count": len(frame)}, asset_key=table.name, partition_key=key
+                    )
                 progress.report("reports", key)
         for table in tables:
             yield from contract_evaluations(table, written[table.name])
@@ -103,18 +105,26 @@ def _trending_checks(lake, results, written: dict[str, pl.DataFrame]):
             continue
         rows = written[key]
         yield dg.AssetCheckEvaluation(
-            asset_key=asset, check_name="every_repository_read", passed=not result.trending_errors, partition=key,
+            asset_key=asset,
+            check_name="every_repository_read",
+            passed=not result.trending_errors,
+            partition=key,
             metadata={"rows": len(rows), "problems": _md_list(result.trending_errors)},
         )
         stats = result.stats
         if stats is not None and stats.github_repo_count is not None:
             gained = int(rows.get_column("stars_today").sum() or 0)
             yield dg.AssetCheckEvaluation(
-                asset_key=asset, check_name="agrees_with_stats_json", partition=key,
+                asset_key=asset,
+                check_name="agrees_with_stats_json",
+                partition=key,
                 passed=stats.github_repo_count == len(rows) and stats.github_stars_today == gained,
-                metadata={"stats_repo_count": stats.github_repo_count, "rows": len(rows),
-                          "stats_total_stars_today": stats.github_stars_today if stats.github_stars_today is not None else -1,
-                          "summed_stars_today": gained},
+                metadata={
+                    "stats_repo_count": stats.github_repo_count,
+                    "rows": len(rows),
+                    "stats_total_stars_today": stats.github_stars_today if stats.github_stars_today is not None else -1,
+                    "summed_stars_today": gained,
+                },
             )
         previous_day = result.day - dt.timedelta(days=1)
         previous = written.get(previous_day.isoformat())
@@ -125,13 +135,20 @@ def _trending_checks(lake, results, written: dict[str, pl.DataFrame]):
         pairs = trending_pairs(previous.to_dicts(), rows.to_dicts())
         disagreeing = [p for p in pairs if not p["agrees"]]
         yield dg.AssetCheckEvaluation(
-            asset_key=asset, check_name="consecutive_days_agree", partition=key, passed=not disagreeing,
+            asset_key=asset,
+            check_name="consecutive_days_agree",
+            partition=key,
+            passed=not disagreeing,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
                 "repositories_also_trending_the_day_before": len(pairs),
                 "agreeing": len(pairs) - len(disagreeing),
-                "disagreements": _md_list([
-                    f"{p['repo_full_name']}: total changed {p['total_change']:+,}, printed gain +{p['stars_today']:,} "
-                    f"(difference {p['difference']:+,}, tolerance {p['tolerance']:,})" for p in disagreeing]),
+                "disagreements": _md_list(
+                    [
+                        f"{p['repo_full_name']}: total changed {p['total_change']:+,}, printed gain +{p['stars_today']:,} "
+                        f"(difference {p['difference']:+,}, tolerance {p['tolerance']:,})"
+                        for p in disagreeing
+                    ]
+                ),
             },
         )

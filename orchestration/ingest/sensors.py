@@ -14,10 +14,10 @@ import json
 import dagster as dg
 import duckdb
 
-from orchestration.resources import PapertrendConfig
-from schemas import DIGEST_FILES
-from transforms.discovery import file_sha256
-from warehouse import Lake
+from papertrend.orchestration.resources import PapertrendConfig
+from papertrend.schemas import DIGEST_FILES
+from papertrend.transforms.discovery import file_sha256
+from papertrend.warehouse import Lake
 
 
 def loaded_hashes(lake: Lake) -> dict[dt.date, str | None]:
@@ -80,7 +80,9 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         requests = []
         for start, end in consecutive_ranges(changed_dates(current, loaded)):
             span = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-            run_key = hashlib.sha256(json.dumps([[d.isoformat(), current.get(d)] for d in span]).encode()).hexdigest()[:16]
+            run_key = hashlib.sha256(json.dumps([[d.isoformat(), current.get(d)] for d in span]).encode()).hexdigest()[
+                :16
+            ]
             requests.append(
                 dg.RunRequest(
                     run_key=f"{start}..{end}:{run_key}",

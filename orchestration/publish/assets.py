@@ -1,11 +1,11 @@
 import dagster as dg
 import duckdb
 
-from orchestration import progress
-from orchestration.partitions import SINGLE_RUN
-from orchestration.resources import PapertrendConfig
-from schemas import TABLES
-from warehouse import publish
+from papertrend.orchestration import progress
+from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.resources import PapertrendConfig
+from papertrend.schemas import TABLES
+from papertrend.warehouse import publish
 
 
 def _markdown_counts(counts: dict[str, int]) -> str:

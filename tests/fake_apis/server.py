@@ -29,8 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape, quoteattr
 
+from papertrend.transforms import clock
 from tests.fake_apis.seed import arxiv_entry, hf_paper
-from transforms import clock
 
 WELL_FORMED = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 FEED_HEAD = (
@@ -50,15 +50,20 @@ XXE = (
 
 
 def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_feed(ids: list[str], query_title: str, missing: set[str]) -> str:
-    parts = [FEED_HEAD, f"  <id>https://arxiv.org/api/fake</id>\n  <title>arXiv Query: {escape(query_title)}</title>\n",
-             f"  <updated>{_iso(clock.now())}</updated>\n"]
+    parts = [
+        FEED_HEAD,
+        f"  <id>https://arxiv.org/api/fake</id>\n  <title>arXiv Query: {escape(query_title)}</title>\n",
+        f"  <updated>{_iso(clock.now())}</updated>\n",
+    ]
     found = [i for i in ids if i not in missing]
-    parts.append(f"  <opensearch:totalResults>{len(found)}</opensearch:totalResults>\n"
-                 f"  <opensearch:startIndex>0</opensearch:startIndex>\n  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>\n")
+    parts.append(
+        f"  <opensearch:totalResults>{len(found)}</opensearch:totalResults>\n"
+        f"  <opensearch:startIndex>0</opensearch:startIndex>\n  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>\n"
+    )
     for arxiv_id in reversed(found):  # order differs from the request on purpose: clients must match by id
         e = arxiv_entry(arxiv_id.split("v")[0] if "/" not in arxiv_id else arxiv_id)
         versioned = f"{arxiv_id}v{e['version']}"
@@ -82,17 +87,24 @@ def atom_feed(ids: list[str], query_title: str, missing: set[str]) -> str:
 
 
 def error_feed(bad_id: str) -> str:
-    return (FEED_HEAD + "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
-            "  <opensearch:totalResults>1</opensearch:totalResults>\n  <entry>\n"
-            f"    <id>https://arxiv.org/api/errors#incorrect_id_format_for_{escape(bad_id)}</id>\n"
-            "    <title>Error</title>\n"
-            f"    <summary>incorrect id format for {escape(bad_id)}</summary>\n"
-            "    <author><name>arXiv api core</name></author>\n  </entry>\n</feed>\n")
+    return (
+        FEED_HEAD + "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
+        "  <opensearch:totalResults>1</opensearch:totalResults>\n  <entry>\n"
+        f"    <id>https://arxiv.org/api/errors#incorrect_id_format_for_{escape(bad_id)}</id>\n"
+        "    <title>Error</title>\n"
+        f"    <summary>incorrect id format for {escape(bad_id)}</summary>\n"
+        "    <author><name>arXiv api core</name></author>\n  </entry>\n</feed>\n"
+    )
 
 
 class FakeApis:
-    def __init__(self, daily: dict[dt.date, list[dict]] | None = None, missing_arxiv: set[str] | None = None,
-                 missing_hf: set[str] | None = None, rejected_arxiv: set[str] | None = None):
+    def __init__(
+        self,
+        daily: dict[dt.date, list[dict]] | None = None,
+        missing_arxiv: set[str] | None = None,
+        missing_hf: set[str] | None = None,
+        rejected_arxiv: set[str] | None = None,
+    ):
         """``daily``: date -> list of {arxiv_id, org, upvotes, stars} that the HF daily list holds."""
         self.daily = daily or {}
         self.missing_arxiv = set(missing_arxiv or ())
@@ -196,7 +208,13 @@ class FakeApis:
         return self._hf_paper(request, url.path.removeprefix("/api/papers/"), fault)
 
     def _github(self, request, method: str, url, params: dict, body: dict | None) -> None:
-        endpoint = "gh_graphql" if url.path == "/graphql" else "gh_history" if url.path.endswith("/stargazers/history") else "gh_repo"
+        endpoint = (
+            "gh_graphql"
+            if url.path == "/graphql"
+            else "gh_history"
+            if url.path.endswith("/stargazers/history")
+            else "gh_repo"
+        )
         with self._lock:
             self.in_flight[endpoint[:2]] += 1
             self.max_in_flight[endpoint[:2]] = max(self.max_in_flight[endpoint[:2]], self.in_flight[endpoint[:2]])
@@ -244,7 +262,9 @@ class FakeApis:
             return True
         return False  # "truncate" and "empty" shape the normal answer
 
-    def _send(self, request, status: int, content_type: str, body: str, headers: dict | None = None, truncate: bool = False) -> None:
+    def _send(
+        self, request, status: int, content_type: str, body: str, headers: dict | None = None, truncate: bool = False
+    ) -> None:
         data = body.encode("utf-8")
         request.send_response(status)
         request.send_header("Content-Type", f"{content_type}; charset=utf-8")
@@ -276,9 +296,14 @@ class FakeApis:
     def _hf_item(self, fact: dict) -> dict:
         paper = hf_paper(fact["arxiv_id"], fact.get("org"), fact.get("upvotes"), fact.get("stars"))
         org = paper.pop("_org", None)
-        item = {"paper": paper, "title": paper["title"], "publishedAt": paper["publishedAt"],
-                "numComments": (int(fact["arxiv_id"][-2:]) % 7) if fact["arxiv_id"][-2:].isdigit() else 0,
-                "submittedBy": {"name": "synthetic-user", "fullname": "Synthetic User"}, "isAuthorParticipating": False}
+        item = {
+            "paper": paper,
+            "title": paper["title"],
+            "publishedAt": paper["publishedAt"],
+            "numComments": (int(fact["arxiv_id"][-2:]) % 7) if fact["arxiv_id"][-2:].isdigit() else 0,
+            "submittedBy": {"name": "synthetic-user", "fullname": "Synthetic User"},
+            "isAuthorParticipating": False,
+        }
         if org:
             item["organization"] = org
         return item
@@ -297,7 +322,9 @@ class FakeApis:
         if arxiv_id in self.missing_hf or not WELL_FORMED.match(arxiv_id):
             return self._send(request, 404, "application/json", json.dumps({"error": "Paper not found"}))
         item = self._hf_item({"arxiv_id": arxiv_id})
-        paper = {**item["paper"], "organization": item.get("organization")} if item.get("organization") else item["paper"]
+        paper = (
+            {**item["paper"], "organization": item.get("organization")} if item.get("organization") else item["paper"]
+        )
         self._send(request, 200, "application/json", json.dumps(paper), truncate=fault == "truncate")
 
 
@@ -333,8 +360,15 @@ class FakeGitHub:
 
     def add(self, full_name: str, created: dt.date, language: str = "Python", license: str | None = "MIT") -> None:
         repo_id = 1000 + len(self.repos)
-        self.repos[full_name] = {"id": repo_id, "full_name": full_name, "created": created, "language": language,
-                                 "license": license, "extra": Counter(), "extra_at": []}
+        self.repos[full_name] = {
+            "id": repo_id,
+            "full_name": full_name,
+            "created": created,
+            "language": language,
+            "license": license,
+            "extra": Counter(),
+            "extra_at": [],
+        }
 
     def rename(self, old: str, new: str) -> None:
         self.repos[new] = {**self.repos.pop(old), "full_name": new}
@@ -364,7 +398,7 @@ class FakeGitHub:
         rows = []
         while sunday >= first:
             days = [self.daily(repo, sunday + dt.timedelta(days=i)) for i in range(7)]
-            label = int(dt.datetime(sunday.year, sunday.month, sunday.day, tzinfo=dt.timezone.utc).timestamp())
+            label = int(dt.datetime(sunday.year, sunday.month, sunday.day, tzinfo=dt.UTC).timestamp())
             rows.append({"week": label, "total": sum(days), "days": days})
             sunday -= dt.timedelta(days=7)
         return rows
@@ -373,15 +407,28 @@ class FakeGitHub:
         return self.repos.get(self.renamed.get(full_name, full_name))
 
     def _rest_json(self, repo: dict) -> dict:
-        return {"id": repo["id"], "full_name": repo["full_name"], "created_at": f"{repo['created']}T08:00:00Z",
-                "language": repo["language"], "license": {"spdx_id": repo["license"]} if repo["license"] else None,
-                "stargazers_count": self.total(repo), "description": "SYNTHETIC repository"}
+        return {
+            "id": repo["id"],
+            "full_name": repo["full_name"],
+            "created_at": f"{repo['created']}T08:00:00Z",
+            "language": repo["language"],
+            "license": {"spdx_id": repo["license"]} if repo["license"] else None,
+            "stargazers_count": self.total(repo),
+            "description": "SYNTHETIC repository",
+        }
 
     def _limit_headers(self) -> dict:
         if self.remaining is None:
-            return {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", "x-ratelimit-reset": str(int(time.time()) + 3600)}
-        return {"x-ratelimit-limit": "60", "x-ratelimit-remaining": str(self.remaining),
-                "x-ratelimit-reset": str(int(self._reset_at or time.time() + self.reset_in_s))}
+            return {
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-remaining": "4999",
+                "x-ratelimit-reset": str(int(time.time()) + 3600),
+            }
+        return {
+            "x-ratelimit-limit": "60",
+            "x-ratelimit-remaining": str(self.remaining),
+            "x-ratelimit-reset": str(int(self._reset_at or time.time() + self.reset_in_s)),
+        }
 
     def answer(self, method, url, params, body, headers, fault) -> tuple[int, dict, object]:
         self.authorization.append(headers.get("Authorization"))
@@ -391,13 +438,23 @@ class FakeGitHub:
                 self.remaining, self._reset_at = 60, None
             if self.remaining <= 0:
                 self._reset_at = self._reset_at or math.ceil(now + self.reset_in_s)
-                return 403, {**self._limit_headers(), "x-ratelimit-remaining": "0"}, {"message": "API rate limit exceeded for 127.0.0.1."}
+                return (
+                    403,
+                    {**self._limit_headers(), "x-ratelimit-remaining": "0"},
+                    {"message": "API rate limit exceeded for 127.0.0.1."},
+                )
             self.remaining -= 1
             if self.remaining == 0:
                 self._reset_at = math.ceil(now + self.reset_in_s)  # GitHub resets on whole epoch seconds
         if self.secondary_limit_once:
             self.secondary_limit_once = False
-            return 403, {}, {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}
+            return (
+                403,
+                {},
+                {
+                    "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+                },
+            )
         if url.path == "/graphql":
             return self._graphql(body)
         match = re.match(r"^/repositories/(\d+)$", url.path)
@@ -415,7 +472,11 @@ class FakeGitHub:
             return 403, self._limit_headers(), {"message": "Resource not accessible by personal access token"}
         if full_name in self.renamed and not history:
             repo = self.repos[self.renamed[full_name]]
-            return 301, {"Location": f"http://{headers.get('Host')}/repositories/{repo['id']}"}, {"message": "Moved Permanently"}
+            return (
+                301,
+                {"Location": f"http://{headers.get('Host')}/repositories/{repo['id']}"},
+                {"message": "Moved Permanently"},
+            )
         repo = self._resolve(full_name)
         if repo is None:
             return 404, self._limit_headers(), {"message": "Not Found"}
@@ -428,7 +489,11 @@ class FakeGitHub:
         rows = weeks[(page - 1) * per_page : page * per_page]
         etag = '"' + hashlib_sha(json.dumps(rows))[:20] + '"'
         if page == 1 and headers.get("If-None-Match") == etag:
-            return 304, {"ETag": etag, **{k: v for k, v in self._limit_headers().items() if k != "x-ratelimit-remaining"}}, None
+            return (
+                304,
+                {"ETag": etag, **{k: v for k, v in self._limit_headers().items() if k != "x-ratelimit-remaining"}},
+                None,
+            )
         base = f"http://{headers.get('Host')}/repos/{full_name}/stargazers/history?per_page={per_page}"
         links = []
         if page < pages:
@@ -447,12 +512,18 @@ class FakeGitHub:
         for i in range((self.today - repo["created"]).days + 1):
             day = repo["created"] + dt.timedelta(days=i)
             noon_pacific = dt.datetime(day.year, day.month, day.day, 12, tzinfo=clock.PACIFIC)
-            moments += [noon_pacific + dt.timedelta(minutes=n) for n in range(self.daily(repo, day) - repo["extra"][day])]
+            moments += [
+                noon_pacific + dt.timedelta(minutes=n) for n in range(self.daily(repo, day) - repo["extra"][day])
+            ]
         moments = sorted(moments + [m for m in repo["extra_at"] if m.astimezone(clock.PACIFIC).date() <= self.today])
         stars = [{"starred_at": _iso(m), "user": {"login": f"synthetic-user-{n}"}} for n, m in enumerate(moments)]
         per_page, page = int(params.get("per_page", ["30"])[0]), int(params.get("page", ["1"])[0])
         if page > 400:
-            return 422, {}, {"message": "In order to keep the API fast for everyone, pagination is limited for this resource."}
+            return (
+                422,
+                {},
+                {"message": "In order to keep the API fast for everyone, pagination is limited for this resource."},
+            )
         pages = max(1, -(-len(stars) // per_page))
         result_headers = self._limit_headers()
         if page < pages:
@@ -463,9 +534,17 @@ class FakeGitHub:
     def _graphql(self, body) -> tuple[int, dict, object]:
         if self.graphql_limited_once:
             self.graphql_limited_once = False
-            reset = dt.datetime.fromtimestamp(time.time() + self.reset_in_s, dt.timezone.utc)  # elapsed time, not the clock
-            return 200, {"x-ratelimit-remaining": "0"}, {"data": {"rateLimit": {"cost": 1, "remaining": 0, "resetAt": reset.strftime("%Y-%m-%dT%H:%M:%SZ")}},
-                                                         "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
+            reset = dt.datetime.fromtimestamp(
+                time.time() + self.reset_in_s, dt.UTC
+            )  # elapsed time, not the clock
+            return (
+                200,
+                {"x-ratelimit-remaining": "0"},
+                {
+                    "data": {"rateLimit": {"cost": 1, "remaining": 0, "resetAt": reset.strftime("%Y-%m-%dT%H:%M:%SZ")}},
+                    "errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}],
+                },
+            )
         variables = body.get("variables") or {}
         data, errors = {}, []
         for alias in re.findall(r"\b(r\d+):\s*repository", body.get("query", "")):
@@ -474,9 +553,19 @@ class FakeGitHub:
             repo = self._resolve(full_name)
             if repo is None:
                 data[alias] = None
-                errors.append({"type": "NOT_FOUND", "path": [alias], "message": f"Could not resolve to a Repository with the name '{full_name}'."})
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [alias],
+                        "message": f"Could not resolve to a Repository with the name '{full_name}'.",
+                    }
+                )
             else:
-                data[alias] = {"databaseId": repo["id"], "nameWithOwner": repo["full_name"], "stargazerCount": self.total(repo)}
+                data[alias] = {
+                    "databaseId": repo["id"],
+                    "nameWithOwner": repo["full_name"],
+                    "stargazerCount": self.total(repo),
+                }
         data["rateLimit"] = {"cost": 1, "remaining": 4999, "resetAt": "2099-01-01T00:00:00Z"}
         answer = {"data": data}
         if errors:
