@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import TableContract
+from papertrend.schemas.contract import StringList, TableContract
 from papertrend.schemas.ingest import ARXIV_ID_PATTERN
 
 LAB_TIERS = ("super", "frontier", "none")
@@ -48,13 +48,11 @@ class DimTopic(pa.DataFrameModel):
     name_en: str = pa.Field(description="English name.")
     name_zh: str = pa.Field(description="Chinese name.")
     taxonomy_version: str = pa.Field(description="Version of transforms/reference/topics.toml the topic comes from.")
-    en_patterns: pl.List(pl.String) = pa.Field(
+    en_patterns: StringList = pa.Field(
         description="Case-insensitive regular expressions matched on English titles and abstracts."
     )
-    zh_keywords: pl.List(pl.String) = pa.Field(
-        description="Substrings matched on the Chinese title, summary and highlights."
-    )
-    arxiv_categories: pl.List(pl.String) = pa.Field(
+    zh_keywords: StringList = pa.Field(description="Substrings matched on the Chinese title, summary and highlights.")
+    arxiv_categories: StringList = pa.Field(
         description="arXiv categories that imply the topic ('math.*' = any math category)."
     )
 
@@ -89,12 +87,10 @@ class FctPaperAppearances(pa.DataFrameModel):
     rank: pl.Int32 = pa.Field(ge=1, description="Position in that day's digest.")
     is_golden: bool = pa.Field(description="Golden (🏆) entry.")
     title_en: str = pa.Field(description="English title as printed that day.")
-    org_raw: str | None = pa.Field(
-        nullable=True, description="Organization exactly as printed; null when 'Unknown'."
-    )
+    org_raw: str | None = pa.Field(nullable=True, description="Organization exactly as printed; null when 'Unknown'.")
     org_key: str = pa.Field(description="Canonical organization (dim_org); 'unknown' when none was printed.")
     org_reviewed: bool = pa.Field(description="False when org_raw is not in the reviewed alias file yet.")
-    tags: pl.List(pl.String) = pa.Field(description="Lab tags as printed.")
+    tags: StringList = pa.Field(description="Lab tags as printed.")
     lab_tier: str = pa.Field(
         isin=list(LAB_TIERS), description="super (Super Lab tag), frontier (Frontier Lab tag) or none."
     )
@@ -120,7 +116,7 @@ class FctPaperAppearances(pa.DataFrameModel):
         description="True when the formula reproduces the printed score within its rounding (0.005) with a plausible comment count."
     )
     score_flag: str | None = pa.Field(nullable=True, description="Why the score is not explained; null when it is.")
-    rule_flags: pl.List(pl.String) = pa.Field(
+    rule_flags: StringList = pa.Field(
         description="Tag or golden assignments that contradict the documented rules on this row alone; empty when none."
     )
 

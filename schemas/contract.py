@@ -7,15 +7,22 @@ against the real Parquet and DuckDB files, so they cannot drift.
 """
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import pandera.polars as pa
 import polars as pl
+from polars.datatypes import DataTypeClass
+
+# Parametrised polars dtypes as model annotations: pandera builds pl.List(pl.String) from the Annotated
+# metadata, and type checkers see a valid type (a call such as pl.List(pl.String) is not one).
+StringList = Annotated[pl.List, pl.String]
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    dtype: pl.DataType
+    # pandera hands back plain dtypes as classes (pl.String) and parametrised ones as instances (pl.List(...))
+    dtype: pl.DataType | DataTypeClass
     nullable: bool
     description: str
 
@@ -36,11 +43,17 @@ class TableContract:
 
     @property
     def name(self) -> str:
-        return self.model.Config.name
+        name = self.model.Config.name
+        if name is None:  # every table is named: it names the Parquet folder and the DuckDB table
+            raise TypeError(f"{self.model.__name__}.Config sets no name")
+        return name
 
     @property
     def description(self) -> str:
-        return self.model.Config.description
+        description = self.model.Config.description
+        if description is None:  # every table is described: the data dictionary and Dagster show it
+            raise TypeError(f"{self.model.__name__}.Config sets no description")
+        return description
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -54,7 +67,7 @@ class TableContract:
         return out
 
     @property
-    def polars_schema(self) -> dict[str, pl.DataType]:
+    def polars_schema(self) -> dict[str, pl.DataType | DataTypeClass]:
         return {c.name: c.dtype for c in self.columns}
 
     @property
@@ -84,7 +97,7 @@ class TableContract:
         return None
 
 
-def duckdb_type(dtype: pl.DataType) -> str:
+def duckdb_type(dtype: pl.DataType | DataTypeClass) -> str:
     simple = {
         pl.Boolean: "BOOLEAN",
         pl.Int8: "TINYINT",

@@ -1,14 +1,17 @@
 """Contracts of the enrichment tables: what arXiv and Hugging Face told us, and what they did not."""
 
 import datetime as dt
+from typing import Annotated
 
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import TableContract
+from papertrend.schemas.contract import StringList, TableContract
 from papertrend.schemas.ingest import ARXIV_ID_PATTERN
 
-UTC = pl.Datetime(time_unit="us", time_zone="UTC")
+# Microsecond timestamps in UTC, as an annotation pandera expands to pl.Datetime("us", "UTC"); `UTC | None`
+# then works too (an instance of pl.Datetime cannot be or-ed with None).
+UTC = Annotated[pl.Datetime, "us", "UTC"]
 ENRICHMENT_SOURCES = ("arxiv", "hf_daily", "github_repo", "github_history", "github_stargazers")
 ENRICHMENT_STATUSES = ("ok", "not_found", "invalid", "error", "pending", "restricted")
 
@@ -19,25 +22,17 @@ class DimPaper(pa.DataFrameModel):
     )
     title: str | None = pa.Field(nullable=True, description="Title as arXiv lists it, whitespace collapsed.")
     abstract: str | None = pa.Field(nullable=True, description="Abstract, whitespace collapsed (may hold LaTeX).")
-    authors: pl.List(pl.String) = pa.Field(
-        description="Author names in arXiv's order (collaboration pseudo-authors kept)."
-    )
+    authors: StringList = pa.Field(description="Author names in arXiv's order (collaboration pseudo-authors kept).")
     primary_category: str | None = pa.Field(nullable=True, description="Primary arXiv category, e.g. cs.CL.")
-    categories: pl.List(pl.String) = pa.Field(
-        description="All categories as listed, primary first when arXiv lists it so."
-    )
+    categories: StringList = pa.Field(description="All categories as listed, primary first when arXiv lists it so.")
     published_at: UTC | None = pa.Field(nullable=True, description="Submission time of version 1 (UTC).")
     updated_at: UTC | None = pa.Field(nullable=True, description="Submission time of the latest version (UTC).")
     latest_version: pl.Int32 | None = pa.Field(
         nullable=True, ge=1, description="Latest version number (the vN of the returned entry)."
     )
-    comment: str | None = pa.Field(
-        nullable=True, description="Authors' comment (pages, venue, sometimes a code link)."
-    )
+    comment: str | None = pa.Field(nullable=True, description="Authors' comment (pages, venue, sometimes a code link).")
     journal_ref: str | None = pa.Field(nullable=True, description="Journal reference, when given.")
-    doi: str | None = pa.Field(
-        nullable=True, description="Publisher DOI, when given (not arXiv's own 10.48550 DOI)."
-    )
+    doi: str | None = pa.Field(nullable=True, description="Publisher DOI, when given (not arXiv's own 10.48550 DOI).")
     fetched_at: UTC = pa.Field(description="When papertrend fetched this record from arXiv (UTC).")
 
     class Config:
@@ -67,7 +62,7 @@ class StgHfDailyPapers(pa.DataFrameModel):
     organization_fullname: str | None = pa.Field(
         nullable=True, description="Organization display name (organization.fullname)."
     )
-    ai_keywords: pl.List(pl.String) = pa.Field(description="paper.ai_keywords; empty when none.")
+    ai_keywords: StringList = pa.Field(description="paper.ai_keywords; empty when none.")
     api_source: str = pa.Field(
         isin=["daily_papers", "paper"],
         description="daily_papers (the day's list) or paper (/api/papers/{id}, for a digest paper missing from the list).",

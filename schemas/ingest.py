@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import TableContract
+from papertrend.schemas.contract import StringList, TableContract
 
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.
@@ -27,7 +27,7 @@ class StgDigestEntries(pa.DataFrameModel):
         nullable=True, description="Organization exactly as printed (trimmed); null when 'Unknown'."
     )
     score: float = pa.Field(ge=0, le=1000, description="Ranking score as printed.")
-    tags: pl.List(pl.String) = pa.Field(
+    tags: StringList = pa.Field(
         description="Lab tags in printed order (Super Lab, Frontier Lab, Must Read, Viral); empty when none."
     )
     upvotes: pl.Int32 = pa.Field(ge=0, description="Hugging Face upvotes at digest time.")
@@ -35,7 +35,7 @@ class StgDigestEntries(pa.DataFrameModel):
         ge=0, description="GitHub stars of the linked repository at digest time (Hugging Face's cached count)."
     )
     summary_zh: str | None = pa.Field(nullable=True, description="One-paragraph Chinese summary; null when absent.")
-    highlights: pl.List(pl.String) = pa.Field(description="Highlight bullet points; empty when absent.")
+    highlights: StringList = pa.Field(description="Highlight bullet points; empty when absent.")
     source_path: str = pa.Field(description="Digest file the entry was read from, relative to the digests folder.")
     source_line: pl.Int32 = pa.Field(ge=1, description="Line number of the entry's heading in the source file.")
     source_sha256: str = pa.Field(str_matches=SHA256_PATTERN, description="SHA-256 of the source file's bytes.")
@@ -70,9 +70,7 @@ class DigestQuarantine(pa.DataFrameModel):
 
 class DigestFiles(pa.DataFrameModel):
     digest_date: dt.date = pa.Field(description="Partition date.")
-    source_path: str | None = pa.Field(
-        nullable=True, description="Digest file for the date; null when none was found."
-    )
+    source_path: str | None = pa.Field(nullable=True, description="Digest file for the date; null when none was found.")
     status: str = pa.Field(
         isin=list(FILE_STATUSES),
         description="loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file unreadable or not a digest).",
