@@ -205,6 +205,7 @@ def _parse_entry(block: list[tuple[int, str]]) -> dict:
             record["upvotes"] = _parse_int(counts.group("upvotes"), "upvotes", line_no)
             record["stars"] = _parse_int(counts.group("stars"), "stars", line_no)
             continue
+        assert field_match is not None  # any other kind was read from a field label
         label, value = field_match.group("label").strip(), field_match.group("value")
         if kind == "link":
             record["arxiv_id"] = _parse_arxiv_id(value, "arxiv_id", line_no, url=label == "论文链接")
@@ -367,12 +368,6 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
             split = split[:-1]  # the newline before the next heading
         return [(heading_no + offset, line.rstrip()) for offset, line in enumerate(split)]
 
-    blocks = (
-        [block_lines(no, block, i == len(block_texts) - 1) for i, (no, block) in enumerate(block_texts)]
-        if reject_reason
-        else None
-    )
-
     def quarantine(line_no: int, reason: str, raw_text: str) -> None:
         result.quarantine.append(
             {
@@ -386,6 +381,7 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
 
     if reject_reason is not None:
         result.status, result.status_reason = "rejected", reject_reason
+        blocks = [block_lines(no, block, i == len(block_texts) - 1) for i, (no, block) in enumerate(block_texts)]
         for block in blocks:
             quarantine(block[0][0], f"file rejected: {reject_reason}", _raw(block))
         if not blocks:

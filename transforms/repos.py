@@ -100,7 +100,8 @@ def daily_from_stargazers(starred_at: list[dt.datetime], current_total: int | No
     for moment in starred_at:
         day = moment.astimezone(PACIFIC).date()
         added[day] = added.get(day, 0) + 1
-    rows, running = [], 0
+    rows: list[dict] = []
+    running = 0
     for day in sorted(added):
         running += added[day]
         rows.append({"star_date": day, "stars_added": added[day], "stars_total": running})

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 # Text columns of the papers frame, as a label's `source`; English ones get the `en` patterns.
 ENGLISH_SOURCES = ("title_en", "abstract")
@@ -18,7 +19,7 @@ CHINESE_SOURCES = ("title_zh", "summary_zh", "highlights")
 CATEGORY_SOURCE = "arxiv_category"
 LABEL_SOURCES = (*ENGLISH_SOURCES, *CHINESE_SOURCES, CATEGORY_SOURCE)
 
-PAPER_TEXT_SCHEMA = {
+PAPER_TEXT_SCHEMA: dict[str, pl.DataType | DataTypeClass] = {
     "arxiv_id": pl.String,
     "title_en": pl.String,
     "title_zh": pl.String,
@@ -155,8 +156,8 @@ def label_papers(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
                 hits.with_columns(pl.lit(topic.key).alias("topic_key"), pl.lit(CATEGORY_SOURCE).alias("source"))
             )
     schema = {"arxiv_id": pl.String, "matched": pl.String, "topic_key": pl.String, "source": pl.String}
-    hits = [f.select(list(schema)).cast(schema) for f in frames if f.height]
-    labels = pl.concat(hits, how="vertical") if hits else pl.DataFrame(schema=schema)
+    nonempty = [f.select(list(schema)).cast(pl.String) for f in frames if f.height]  # every column is a string
+    labels = pl.concat(nonempty, how="vertical") if nonempty else pl.DataFrame(schema=schema)
     return labels.with_columns(pl.lit(taxonomy.version).alias("taxonomy_version")).sort(
         "arxiv_id", "topic_key", "source"
     )

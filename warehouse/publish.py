@@ -58,6 +58,13 @@ def view_sql_files() -> list[tuple[str, str]]:
     return [(f.name.removesuffix(".sql").split("_", 1)[1], f.read_text(encoding="utf-8")) for f in files]
 
 
+def _row_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    if row is None:  # count(*) always answers one row; None would mean DuckDB misbehaved
+        raise RuntimeError(f"no row count for {name}")
+    return row[0]
+
+
 def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> dict[str, int]:
     """Write a complete analyst database to ``path``; return row counts per table and view."""
     counts: dict[str, int] = {}
@@ -66,10 +73,10 @@ def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> d
         con.execute("BEGIN")
         for table in tables:
             _create_table(con, lake, table)
-            counts[table.name] = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            counts[table.name] = _row_count(con, table.name)
         for name, sql in view_sql_files():
             con.execute(sql)
-            counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            counts[name] = _row_count(con, name)
         con.execute("CREATE TABLE warehouse_info (key VARCHAR, value VARCHAR)")
         con.execute(
             "INSERT INTO warehouse_info VALUES ('built_at', ?), ('tables', ?)",
