@@ -222,7 +222,7 @@ def bench_queries(bench: Bench, label: str, database: Path, repeats: int) -> dic
             sql = path.read_text(encoding="utf-8")
             try:
                 con.execute(sql).fetchall()  # warm-up
-                latencies[path.stem] = median_time(lambda: con.execute(sql).fetchall(), repeats)
+                latencies[path.stem] = median_time(lambda sql=sql: con.execute(sql).fetchall(), repeats)
             except duckdb.Error as exc:
                 bench.check(False, f"{path.name} failed: {exc}")
                 continue

@@ -44,7 +44,9 @@ def measure(corpus: Path) -> dict:
         for r in parts.iter_rows(named=True)
     ]
     return {
-        "source": "real corpus, measured by bench/measure_corpus.py (counts, lengths, tags and organization names only)",
+        "source": (
+            "real corpus, measured by bench/measure_corpus.py (counts, lengths, tags and organization names only)"
+        ),
         "first_day": days[0].isoformat(),
         "last_day": days[-1].isoformat(),
         "weekday_presence": [round(present[w] / total[w], 4) if total[w] else 0 for w in range(7)],

@@ -33,7 +33,10 @@ def build_definitions() -> dg.Definitions:
         JOB_NAME,
         selection=dg.AssetSelection.all(),
         partitions_def=partitions_def,
-        description="Everything, for a range of days: ingest, validate, enrich, model, publish, report. Range backfills run as one run.",
+        description=(
+            "Everything, for a range of days: ingest, validate, enrich, model, publish, report. Range backfills run "
+            "as one run."
+        ),
     )
     return dg.Definitions(
         assets=[ingest, reports, *enrich, *analytics, analyst_warehouse, trend_report],

@@ -88,13 +88,13 @@ class CachedEngineSqliteEventLogStorage(SqliteEventLogStorage):
         # Serialising an event is most of its cost: do it once for both databases, as store_event does.
         inserts = [self.prepare_insert_event(event) for event in events]
         by_run: dict[str, list] = defaultdict(list)
-        for event, insert in zip(events, inserts):
+        for event, insert in zip(events, inserts, strict=True):
             by_run[event.run_id].append(insert)
         for run_id, run_inserts in by_run.items():
             with self.run_connection(run_id) as conn:
                 for insert in run_inserts:
                     conn.execute(insert)
-        mirrored = [(event, insert) for event, insert in zip(events, inserts) if event.is_dagster_event]
+        mirrored = [(event, insert) for event, insert in zip(events, inserts, strict=True) if event.is_dagster_event]
         if mirrored:
             # mirrored into the cross-run index shard, as store_event does for each asset event
             with self.index_transaction() as conn:

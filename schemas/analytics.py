@@ -67,7 +67,9 @@ class BridgePaperTopic(pa.DataFrameModel):
     topic_key: str = pa.Field(description="The topic (dim_topic).")
     source: str = pa.Field(
         isin=list(TOPIC_SOURCES),
-        description="Which text matched: title_en, abstract (arXiv), title_zh, summary_zh, highlights or arxiv_category.",
+        description=(
+            "Which text matched: title_en, abstract (arXiv), title_zh, summary_zh, highlights or arxiv_category."
+        ),
     )
     matched: str = pa.Field(
         description="The words (or categories) that matched, comma-separated: why the label is there."
@@ -105,15 +107,23 @@ class FctPaperAppearances(pa.DataFrameModel):
         isin=[0.0, 20.0, 50.0], description="50 for Super Lab, else 20 for Frontier Lab, else 0."
     )
     remainder: float = pa.Field(
-        description="score − upvote_part − star_part − lab_bonus: the comment part, 1·ln(1+comments), when the formula holds."
+        description=(
+            "score − upvote_part − star_part − lab_bonus: the comment part, 1·ln(1+comments), when the formula holds."
+        )
     )
     implied_comments: pl.Int32 | None = pa.Field(
         nullable=True,
         ge=0,
-        description="The whole comment count whose part matches the remainder within the score's rounding; null when the score is not explained (see score_flag).",
+        description=(
+            "The whole comment count whose part matches the remainder within the score's rounding; null when the "
+            "score is not explained (see score_flag)."
+        ),
     )
     score_explained: bool = pa.Field(
-        description="True when the formula reproduces the printed score within its rounding (0.005) with a plausible comment count."
+        description=(
+            "True when the formula reproduces the printed score within its rounding (0.005) with a plausible comment "
+            "count."
+        )
     )
     score_flag: str | None = pa.Field(nullable=True, description="Why the score is not explained; null when it is.")
     rule_flags: StringList = pa.Field(
@@ -137,7 +147,9 @@ class FctLabTierChanges(pa.DataFrameModel):
     first_seen_after: dt.date = pa.Field(description="First digest date with the new tier.")
     window_start: dt.date = pa.Field(description="The rules changed after this date ...")
     window_end: dt.date = pa.Field(
-        description="... and on or before this one (first_seen_after, or earlier when narrowed_by shows the new rule sooner)."
+        description=(
+            "... and on or before this one (first_seen_after, or earlier when narrowed_by shows the new rule sooner)."
+        )
     )
     narrowed_by: str | None = pa.Field(
         nullable=True,
@@ -149,7 +161,10 @@ class FctLabTierChanges(pa.DataFrameModel):
 
     class Config:
         name = "fct_lab_tier_changes"
-        description = "One row per organization string whose Super/Frontier Lab tier changed: evidence of a change in the tagging rules."
+        description = (
+            "One row per organization string whose Super/Frontier Lab tier changed: evidence of a change in the "
+            "tagging rules."
+        )
         strict = True
 
 

@@ -47,7 +47,8 @@ def render() -> str:
         ]
         for column in table.columns:
             lines.append(
-                f"| `{column.name}` | {column.duckdb_type} | {'yes' if column.nullable else 'no'} | {column.description} |"
+                f"| `{column.name}` | {column.duckdb_type} | {'yes' if column.nullable else 'no'} | "
+                f"{column.description} |"
             )
         lines.append("")
     lines += ["## Views", ""]

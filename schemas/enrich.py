@@ -65,7 +65,9 @@ class StgHfDailyPapers(pa.DataFrameModel):
     ai_keywords: StringList = pa.Field(description="paper.ai_keywords; empty when none.")
     api_source: str = pa.Field(
         isin=["daily_papers", "paper"],
-        description="daily_papers (the day's list) or paper (/api/papers/{id}, for a digest paper missing from the list).",
+        description=(
+            "daily_papers (the day's list) or paper (/api/papers/{id}, for a digest paper missing from the list)."
+        ),
     )
     fetched_at: UTC = pa.Field(
         description="When the answer was fetched (UTC): counts are as of then, not as of the digest date."
@@ -81,12 +83,19 @@ class StgHfDailyPapers(pa.DataFrameModel):
 class EnrichmentStatus(pa.DataFrameModel):
     source: str = pa.Field(
         isin=list(ENRICHMENT_SOURCES),
-        description="arxiv (key: arXiv id), hf_daily (key: digest date), github_repo (key: owner/name as linked), github_history and github_stargazers (key: repository id).",
+        description=(
+            "arxiv (key: arXiv id), hf_daily (key: digest date), github_repo (key: owner/name as linked), "
+            "github_history and github_stargazers (key: repository id)."
+        ),
     )
     key: str = pa.Field(description="What was (to be) fetched: an arXiv id or a date.")
     status: str = pa.Field(
         isin=list(ENRICHMENT_STATUSES),
-        description="ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked again next run) | pending (not asked: offline or service unreachable) | restricted (the token may not list it; recorded once, not retried).",
+        description=(
+            "ok | not_found (asked again later) | invalid (never asked again) | error (failed after retries; asked "
+            "again next run) | pending (not asked: offline or service unreachable) | restricted (the token may not "
+            "list it; recorded once, not retried)."
+        ),
     )
     reason: str | None = pa.Field(
         nullable=True, description="Why it is not ok: the error, the HTTP status, 'offline', …"

@@ -21,10 +21,16 @@ class BridgePaperRepo(pa.DataFrameModel):
     linked_as: str = pa.Field(description="owner/name as the paper's data linked it (may be an old name).")
     source: str = pa.Field(
         isin=list(REPO_SOURCES),
-        description="Where the link was found: hf_github_repo (Hugging Face githubRepo), arxiv_comment, arxiv_abstract; in that priority.",
+        description=(
+            "Where the link was found: hf_github_repo (Hugging Face githubRepo), arxiv_comment, arxiv_abstract; in "
+            "that priority."
+        ),
     )
     is_umbrella: bool = pa.Field(
-        description=f"Linked from {UMBRELLA_MIN_PAPERS} or more papers: a framework repository whose stars say little about one paper."
+        description=(
+            f"Linked from {UMBRELLA_MIN_PAPERS} or more papers: a framework repository whose stars say little about "
+            "one paper."
+        )
     )
 
     class Config:
@@ -54,22 +60,35 @@ class DimRepo(pa.DataFrameModel):
 class FctRepoStarsDaily(pa.DataFrameModel):
     repo_id: pl.Int64 = pa.Field(description="GitHub's numeric repository id.")
     star_date: dt.date = pa.Field(
-        description="Calendar day. history_api and stargazers_api: the America/Los_Angeles day the stars were given (GitHub buckets days in Pacific time under Sunday-UTC week labels); snapshot: the UTC day of observation; digest: the digest date."
+        description=(
+            "Calendar day. history_api and stargazers_api: the America/Los_Angeles day the stars were given (GitHub "
+            "buckets days in Pacific time under Sunday-UTC week labels); snapshot: the UTC day of observation; "
+            "digest: the digest date."
+        )
     )
     stars_added: pl.Int64 | None = pa.Field(
         nullable=True, ge=0, description="Stars given that day (history_api, stargazers_api); null for point counts."
     )
     stars_total: pl.Int64 | None = pa.Field(
         nullable=True,
-        description="Stars at the end of that day: history anchored on the current total (total - stars after the day); the observed count for snapshot and digest.",
+        description=(
+            "Stars at the end of that day: history anchored on the current total (total - stars after the day); the "
+            "observed count for snapshot and digest."
+        ),
     )
     source: str = pa.Field(
         isin=list(STAR_SOURCES),
-        description="stargazers_api (REST walk, own repositories) | history_api (/stargazers/history) | snapshot (a count observed at observed_at) | digest (Hugging Face's cached count printed in the digest).",
+        description=(
+            "stargazers_api (REST walk, own repositories) | history_api (/stargazers/history) | snapshot (a count "
+            "observed at observed_at) | digest (Hugging Face's cached count printed in the digest)."
+        ),
     )
     observed_at: UTC | None = pa.Field(
         nullable=True,
-        description="When the value was fetched (UTC); for digest rows, null: the digest does not say when Hugging Face counted.",
+        description=(
+            "When the value was fetched (UTC); for digest rows, null: the digest does not say when Hugging Face "
+            "counted."
+        ),
     )
 
     class Config:

@@ -73,7 +73,10 @@ class DigestFiles(pa.DataFrameModel):
     source_path: str | None = pa.Field(nullable=True, description="Digest file for the date; null when none was found.")
     status: str = pa.Field(
         isin=list(FILE_STATUSES),
-        description="loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file unreadable or not a digest).",
+        description=(
+            "loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file "
+            "unreadable or not a digest)."
+        ),
     )
     status_reason: str | None = pa.Field(
         nullable=True, description="Why a file was rejected, or what disagreed; null when all is well."

@@ -19,19 +19,31 @@ class SourceFiles(pa.DataFrameModel):
     source_path: str = pa.Field(description="File, relative to the digests folder.")
     kind: str = pa.Field(
         isin=list(SOURCE_KINDS),
-        description="What the file is, told by its content: paper_digest | paper_note | github_trending | hacker_news | daily_report | stats_json | other.",
+        description=(
+            "What the file is, told by its content: paper_digest | paper_note | github_trending | hacker_news | "
+            "daily_report | stats_json | other."
+        ),
     )
     used: bool = pa.Field(
-        description="True when the pipeline read facts from it (digest, trending list, paper note, stats.json); hacker_news, daily_report and other files are listed only."
+        description=(
+            "True when the pipeline read facts from it (digest, trending list, paper note, stats.json); hacker_news, "
+            "daily_report and other files are listed only."
+        )
     )
     detail: str | None = pa.Field(
         nullable=True,
-        description="What stood out: not UTF-8, two digests for the day, unreadable trending entries (file, line, field); null when nothing did.",
+        description=(
+            "What stood out: not UTF-8, two digests for the day, unreadable trending entries (file, line, field); "
+            "null when nothing did."
+        ),
     )
 
     class Config:
         name = "source_files"
-        description = "One row per Markdown or stats.json file found for a day under the digests folder, with what it is and whether it was used."
+        description = (
+            "One row per Markdown or stats.json file found for a day under the digests folder, with what it is and "
+            "whether it was used."
+        )
         strict = True
         unique = ["digest_date", "source_path"]
 
@@ -52,7 +64,10 @@ class StgGithubTrending(pa.DataFrameModel):
 
     class Config:
         name = "stg_github_trending"
-        description = "One row per repository in a day's github_trending.md: real GitHub star observations (total and daily gain) as printed."
+        description = (
+            "One row per repository in a day's github_trending.md: real GitHub star observations (total and daily "
+            "gain) as printed."
+        )
         strict = True
         unique = ["digest_date", "repo_full_name"]
 

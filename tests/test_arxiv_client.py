@@ -58,7 +58,7 @@ def test_requests_never_closer_than_the_interval_across_threads(fake_apis):
         thread.join()
     arrivals = server.arrivals["arxiv"]
     assert len(arrivals) == 6
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
     assert min(gaps) >= 0.24, gaps
 
 
@@ -69,7 +69,7 @@ def test_limiter_state_is_shared_between_clients_through_the_data_dir(fake_apis,
     first.fetch(["2601.00001"])
     second.fetch(["2601.00002"])
     first.fetch(["2601.00003"])
-    gaps = [b - a for a, b in zip(server.arrivals["arxiv"], server.arrivals["arxiv"][1:])]
+    gaps = [b - a for a, b in zip(server.arrivals["arxiv"], server.arrivals["arxiv"][1:], strict=False)]
     assert len(gaps) == 2 and min(gaps) >= 0.29, gaps
 
 

@@ -124,9 +124,7 @@ def test_a_star_at_17h_pacific_on_sunday_counts_for_sunday(fake_apis, pin_clock)
     server.github.add_star(name)
     history = github.star_history(name)
     newest = history.weeks[0]
-    assert dt.datetime.fromtimestamp(newest["week"], dt.UTC) == dt.datetime(
-        2026, 11, 29, tzinfo=dt.UTC
-    )
+    assert dt.datetime.fromtimestamp(newest["week"], dt.UTC) == dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
     assert newest["days"][0] == before + 1 and newest["days"][1:] == [0] * 6  # Monday .. Saturday not begun
     total = github.star_counts([name])[name]["stargazers_count"]
     rows = daily_from_weeks(history.weeks, total, clock.now())
@@ -200,7 +198,7 @@ def test_github_pipeline_dates_snapshots_in_utc_and_history_in_pacific(
 
 
 def test_parse_names_each_file_as_given(capsys, tmp_path, monkeypatch):
-    for folder, day in zip("ab", (dt.date(2026, 1, 1), dt.date(2026, 1, 2))):
+    for folder, day in zip("ab", (dt.date(2026, 1, 1), dt.date(2026, 1, 2)), strict=True):
         target = tmp_path / folder / day.isoformat() / "x.md"
         target.parent.mkdir(parents=True)
         target.write_text(digest_text(day, synthetic_entries(day, 1)), encoding="utf-8")

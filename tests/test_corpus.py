@@ -83,7 +83,8 @@ def test_corpus_analytics_acceptance(corpus_run, corpus_dir):
     # topics: >= 95% of distinct papers labelled, and no topic labels (nearly) everything
     [(papers, labelled)] = query(
         db,
-        "SELECT count(DISTINCT a.arxiv_id), count(DISTINCT b.arxiv_id) FROM fct_paper_appearances a LEFT JOIN bridge_paper_topic b USING (arxiv_id)",
+        "SELECT count(DISTINCT a.arxiv_id), count(DISTINCT b.arxiv_id) "
+        "FROM fct_paper_appearances a LEFT JOIN bridge_paper_topic b USING (arxiv_id)",
     )
     assert papers == 1876 and labelled / papers >= 0.95
     assert query(db, "SELECT count(*) FROM unlabelled_papers") == [(papers - labelled,)]

@@ -121,7 +121,7 @@ def test_intervals_hold_across_assets_and_faults_recover_in_a_run(capsys, tmp_pa
     assert run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")[0] == 0
     for endpoint in ("arxiv", "hf_daily"):
         arrivals = server.arrivals[endpoint]
-        gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+        gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
         assert min(gaps) >= 0.19, (endpoint, gaps)
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT count(*) FROM dim_paper") == [(249,)]

@@ -72,22 +72,26 @@ def test_repositories_resolved_histories_walked_and_refreshed(capsys, tmp_path, 
         assert {c.lower() for c in candidates} == set(names.get(arxiv_id, [])), arxiv_id
     assert query(
         db,
-        "SELECT count(*) FROM (SELECT repo_id, count(DISTINCT arxiv_id) n, bool_or(is_umbrella) u FROM bridge_paper_repo GROUP BY ALL) WHERE u <> (n >= 3)",
+        "SELECT count(*) FROM (SELECT repo_id, count(DISTINCT arxiv_id) n, bool_or(is_umbrella) u "
+        "FROM bridge_paper_repo GROUP BY ALL) WHERE u <> (n >= 3)",
     ) == [(0,)]
     # history totals are anchored on the current count; snapshots are dated the day they were observed
     assert query(
         db,
         "SELECT count(*) FROM fct_repo_stars_daily h JOIN dim_repo d USING (repo_id) "
-        "WHERE h.source = 'history_api' AND h.star_date = (SELECT max(star_date) FROM fct_repo_stars_daily x WHERE x.repo_id = h.repo_id AND x.source = 'history_api') "
+        "WHERE h.source = 'history_api' AND h.star_date = (SELECT max(star_date) FROM fct_repo_stars_daily x "
+        "WHERE x.repo_id = h.repo_id AND x.source = 'history_api') "
         "AND h.stars_total <> d.stargazers_count",
     ) == [(0,)]
     assert query(
         db,
-        "SELECT count(*) FROM fct_repo_stars_daily WHERE source = 'snapshot' AND star_date <> CAST(observed_at AT TIME ZONE 'UTC' AS DATE)",
+        "SELECT count(*) FROM fct_repo_stars_daily "
+        "WHERE source = 'snapshot' AND star_date <> CAST(observed_at AT TIME ZONE 'UTC' AS DATE)",
     ) == [(0,)]
     assert query(
         db,
-        "SELECT count(*) FROM fct_repo_stars_daily WHERE source = 'digest' AND star_date NOT IN (SELECT digest_date FROM stg_digest_entries)",
+        "SELECT count(*) FROM fct_repo_stars_daily "
+        "WHERE source = 'digest' AND star_date NOT IN (SELECT digest_date FROM stg_digest_entries)",
     ) == [(0,)]
     assert (
         query(
@@ -102,24 +106,27 @@ def test_repositories_resolved_histories_walked_and_refreshed(capsys, tmp_path, 
     assert query(
         db,
         "SELECT count(*) FROM repo_stars_best b WHERE b.source <> 'history_api' AND EXISTS (SELECT 1 FROM "
-        "fct_repo_stars_daily h WHERE h.source = 'history_api' AND h.repo_id = b.repo_id AND h.star_date = b.star_date)",
+        "fct_repo_stars_daily h WHERE h.source = 'history_api' AND h.repo_id = b.repo_id "
+        "AND h.star_date = b.star_date)",
     ) == [(0,)]
     # paper_momentum: stars gained after a paper's first appearance, recomputed here from the best daily totals
     momentum = query(
         db,
-        "SELECT arxiv_id, first_digest_date, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum WHERE momentum_status = 'ok'",
+        "SELECT arxiv_id, first_digest_date, repo_full_name, stars_gained_7d, stars_gained_30d FROM paper_momentum "
+        "WHERE momentum_status = 'ok'",
     )
     assert momentum
     for arxiv_id, first, repo, gained_7d, gained_30d in momentum[:5]:
         totals = dict(
             query(
                 db,
-                "SELECT b.star_date, b.stars_total FROM repo_stars_best b JOIN dim_repo d USING (repo_id) WHERE d.full_name = ?",
+                "SELECT b.star_date, b.stars_total FROM repo_stars_best b JOIN dim_repo d USING (repo_id) WHERE "
+                "d.full_name = ?",
                 [repo],
             )
         )
 
-        def at(day):
+        def at(day, totals=totals):  # bound now: the helper belongs to this repository's totals
             return totals[max(d for d in totals if d <= day)]
 
         assert gained_7d == at(first + dt.timedelta(days=7)) - at(first), arxiv_id
@@ -130,7 +137,8 @@ def test_repositories_resolved_histories_walked_and_refreshed(capsys, tmp_path, 
         == query(
             db,
             "SELECT count(*) FROM fct_repo_stars_daily d WHERE source = 'digest' AND EXISTS "
-            "(SELECT 1 FROM fct_repo_stars_daily h WHERE h.source = 'history_api' AND h.repo_id = d.repo_id AND h.star_date = d.star_date)",
+            "(SELECT 1 FROM fct_repo_stars_daily h "
+            "WHERE h.source = 'history_api' AND h.repo_id = d.repo_id AND h.star_date = d.star_date)",
         )[0][0]
     )
 
@@ -156,7 +164,8 @@ def test_repositories_resolved_histories_walked_and_refreshed(capsys, tmp_path, 
     assert run_cli(capsys, *args)[0] == 0
     [(added,)] = query(
         db,
-        "SELECT sum(stars_added) FROM fct_repo_stars_daily f JOIN dim_repo d USING (repo_id) WHERE d.full_name = ? AND f.source = 'history_api'",
+        "SELECT sum(stars_added) FROM fct_repo_stars_daily f JOIN dim_repo d USING (repo_id) "
+        "WHERE d.full_name = ? AND f.source = 'history_api'",
         [starred],
     )
     assert added == server.github.total(server.github.repos[starred])

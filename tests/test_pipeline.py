@@ -120,8 +120,8 @@ def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
     [(reason,)] = query(data / "warehouse.duckdb", "SELECT reason FROM digest_quarantine")
     assert (
-        reason
-        == 'tags: fails the contract, every tag is one of Super Lab, Frontier Lab, Must Read, Viral (found ["Frontier Lab","Synthetic Unknown Tag"])'
+        reason == "tags: fails the contract, every tag is one of Super Lab, Frontier Lab, Must Read, Viral "
+        '(found ["Frontier Lab","Synthetic Unknown Tag"])'
     )
     assert query(data / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(1,)]
 

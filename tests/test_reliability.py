@@ -72,8 +72,10 @@ class AnalystWatcher(threading.Thread):
                     with duckdb.connect(str(db), read_only=True) as con:
                         torn = con.execute(
                             "SELECT f.digest_date FROM digest_files f "
-                            "LEFT JOIN (SELECT digest_date, count(*) n FROM stg_digest_entries GROUP BY ALL) e USING (digest_date) "
-                            "LEFT JOIN (SELECT digest_date, count(*) n FROM digest_quarantine GROUP BY ALL) q USING (digest_date) "
+                            "LEFT JOIN (SELECT digest_date, count(*) n FROM stg_digest_entries GROUP BY ALL) e "
+                            "USING (digest_date) "
+                            "LEFT JOIN (SELECT digest_date, count(*) n FROM digest_quarantine GROUP BY ALL) q "
+                            "USING (digest_date) "
                             "WHERE f.parsed_count <> coalesce(e.n, 0) OR f.quarantined_count <> coalesce(q.n, 0)"
                         ).fetchall()
                     self.violations += [f"torn day in warehouse: {d}" for (d,) in torn]
@@ -140,7 +142,8 @@ def test_two_overlapping_runs_at_once_lose_nothing_and_duplicate_nothing(tmp_pat
     db = data / "warehouse.duckdb"
     assert query(
         db,
-        "SELECT count(*) FROM (SELECT digest_date, source_line FROM stg_digest_entries GROUP BY ALL HAVING count(*) > 1)",
+        "SELECT count(*) FROM (SELECT digest_date, source_line FROM stg_digest_entries "
+        "GROUP BY ALL HAVING count(*) > 1)",
     ) == [(0,)]
     assert query(db, "SELECT count(*) FROM digest_files") == [(len(DAYS),)]
 

@@ -59,11 +59,13 @@ def test_batched_storage_matches_the_stock_storage(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
     stock = instance_state(
         tmp_path / "stock",
-        "event_log_storage:\n  module: dagster._core.storage.event_log\n  class: SqliteEventLogStorage\n  config:\n    base_dir: {base}\n",
+        "event_log_storage:\n  module: dagster._core.storage.event_log\n  class: SqliteEventLogStorage\n"
+        "  config:\n    base_dir: {base}\n",
     )
     ours = instance_state(
         tmp_path / "ours",
-        "event_log_storage:\n  module: papertrend.orchestration.storage\n  class: CachedEngineSqliteEventLogStorage\n  config:\n    base_dir: {base}\n",
+        "event_log_storage:\n  module: papertrend.orchestration.storage\n"
+        "  class: CachedEngineSqliteEventLogStorage\n  config:\n    base_dir: {base}\n",
     )
     assert ours == stock
     assert ours["upstream"]["last_run"] == "2026-01-05" and len(ours["upstream"]["materialized"]) == 12

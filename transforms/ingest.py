@@ -105,7 +105,7 @@ def ingest_days(sources: dict[dt.date, DigestSource], days: list[dt.date]) -> li
     entries = entries.filter(~pl.int_range(pl.len()).is_in(list(failures)))
     entries_by_day = entries.partition_by("digest_date", as_dict=True, include_key=True)
     results = []
-    for day, digest in zip(days, parsed):
+    for day, digest in zip(days, parsed, strict=True):
         quarantine_rows = list(digest.quarantine)
         for row in rejected_rows.filter(pl.col("digest_date") == day).iter_rows(named=True):
             quarantine_rows.append(

@@ -213,14 +213,16 @@ def report_days(tree, days: list[dt.date]) -> list[ReportDay]:
             )
         if result.trending_files > 1:
             result.trending_errors.append(
-                f"{result.trending_files} trending lists for {day}: rows from each are kept, the repository check below compares them"
+                f"{result.trending_files} trending lists for {day}: rows from each are kept, the repository check "
+                "below compares them"
             )
         out.append(result)
     return out
 
 
 def trending_pairs(previous: list[dict], current: list[dict]) -> list[dict]:
-    """For repositories in both of two consecutive days' lists: change in printed totals vs the later day's printed gain."""
+    """For repositories in both of two consecutive days' lists: change in printed totals vs the later day's
+    printed gain."""
     before = {r["repo_full_name"].lower(): r for r in previous}
     pairs = []
     for row in current:

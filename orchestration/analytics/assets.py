@@ -39,17 +39,25 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
             dg.AssetCheckSpec(
                 "orgs_reviewed",
                 asset=DIM_ORG.name,
-                description="Every printed organization string is in the reviewed alias file; otherwise names the new ones.",
+                description=(
+                    "Every printed organization string is in the reviewed alias file; otherwise names the new ones."
+                ),
             ),
             dg.AssetCheckSpec(
                 "topic_coverage",
                 asset=BRIDGE_PAPER_TOPIC.name,
-                description=f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists the rest.",
+                description=(
+                    f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists "
+                    "the rest."
+                ),
             ),
             dg.AssetCheckSpec(
                 "scores_explained",
                 asset=FCT_PAPER_APPEARANCES.name,
-                description="Every score of the selected days is reproduced by the formula within its rounding and no tag contradicts the rules; otherwise counts the flagged appearances (see score_breakdown).",
+                description=(
+                    "Every score of the selected days is reproduced by the formula within its rounding and no tag "
+                    "contradicts the rules; otherwise counts the flagged appearances (see score_breakdown)."
+                ),
             ),
         ],
         partitions_def=partitions_def,

@@ -47,7 +47,10 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 "papers_enriched",
                 asset=DIM_PAPER.name,
                 partitions_def=partitions_def,
-                description="Every paper of the day has arXiv metadata; otherwise counts what is pending, not found or failed, and why.",
+                description=(
+                    "Every paper of the day has arXiv metadata; otherwise counts what is pending, not found or "
+                    "failed, and why."
+                ),
             ),
         ],
         partitions_def=partitions_def,
@@ -131,7 +134,9 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
-        description="The Hugging Face daily list of each digest date (all pages), plus any digest paper missing from it.",
+        description=(
+            "The Hugging Face daily list of each digest date (all pages), plus any digest paper missing from it."
+        ),
     )
     def hf_daily_papers(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
         data = papertrend.data

@@ -50,13 +50,19 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 "digest_vs_history",
                 asset=FCT_REPO_STARS_DAILY.name,
                 partitions_def=partitions_def,
-                description="The digest's star count (Hugging Face's cache) against the history-derived total on the same day: how often and how far they disagree.",
+                description=(
+                    "The digest's star count (Hugging Face's cache) against the history-derived total on the same "
+                    "day: how often and how far they disagree."
+                ),
             )
         ],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
-        description="Repositories linked by the papers of the selected days, their metadata, current counts, star histories and the digests' own counts.",
+        description=(
+            "Repositories linked by the papers of the selected days, their metadata, current counts, star histories "
+            "and the digests' own counts."
+        ),
     )
     def github_stars(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
         data, lake = papertrend.data, papertrend.data.lake

@@ -27,7 +27,9 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
             "nothing_quarantined",
             asset=STG_DIGEST_ENTRIES.name,
             partitions_def=partitions_def,
-            description="Every entry of the day's digest loaded; otherwise lists what went to digest_quarantine and why.",
+            description=(
+                "Every entry of the day's digest loaded; otherwise lists what went to digest_quarantine and why."
+            ),
         ),
         dg.AssetCheckSpec(
             "agrees_with_stats_json",
@@ -36,7 +38,8 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
             description=(
                 "Where the day has the generator's stats.json with a papers block, its count and total_score equal "
                 "the entries loaded and their summed scores (to the cent). Days without one are not evaluated. "
-                "All such days of the real corpus agree (129 in ../shared/corpus/dailynews, 91 in the repository clone)."
+                "All such days of the real corpus agree (129 in ../shared/corpus/dailynews, 91 in the repository "
+                "clone)."
             ),
         ),
     ]

@@ -25,13 +25,19 @@ def build_reports_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDe
             "every_repository_read",
             asset=STG_GITHUB_TRENDING.name,
             partitions_def=partitions_def,
-            description="Every repository heading of the day's github_trending.md gave a row; otherwise lists file, line and field. Days without a trending list are not evaluated.",
+            description=(
+                "Every repository heading of the day's github_trending.md gave a row; otherwise lists file, line and "
+                "field. Days without a trending list are not evaluated."
+            ),
         ),
         dg.AssetCheckSpec(
             "agrees_with_stats_json",
             asset=STG_GITHUB_TRENDING.name,
             partitions_def=partitions_def,
-            description="The generator's stats.json github block (repo_count, total_stars_today) equals the rows loaded and their summed daily gains. Evaluated on days with both files (all such days of the real tree agree).",
+            description=(
+                "The generator's stats.json github block (repo_count, total_stars_today) equals the rows loaded and "
+                "their summed daily gains. Evaluated on days with both files (all such days of the real tree agree)."
+            ),
         ),
         dg.AssetCheckSpec(
             "consecutive_days_agree",
@@ -39,7 +45,8 @@ def build_reports_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDe
             partitions_def=partitions_def,
             description=(
                 "For repositories also trending the day before: the change in printed totals is within the tolerance "
-                "(max(50, 50% of the day's printed gain), measured on the real tree: 95% of pairs) of the printed gain. "
+                "(max(50, 50% of the day's printed gain), measured on the real tree: 95% of pairs) of the printed "
+                "gain. "
                 "Disagreements are listed. Evaluated on days whose previous day has a trending list in the lake."
             ),
         ),
@@ -52,7 +59,10 @@ def build_reports_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDe
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
-        description="List each day's source files by kind, read real star counts from github_trending.md, link paper notes to their papers.",
+        description=(
+            "List each day's source files by kind, read real star counts from github_trending.md, link paper notes "
+            "to their papers."
+        ),
     )
     def ingest_reports(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
         data = papertrend.data
@@ -145,7 +155,8 @@ def _trending_checks(lake, results, written: dict[str, pl.DataFrame]):
                 "agreeing": len(pairs) - len(disagreeing),
                 "disagreements": _md_list(
                     [
-                        f"{p['repo_full_name']}: total changed {p['total_change']:+,}, printed gain +{p['stars_today']:,} "
+                        f"{p['repo_full_name']}: total changed {p['total_change']:+,}, printed gain "
+                        f"+{p['stars_today']:,} "
                         f"(difference {p['difference']:+,}, tolerance {p['tolerance']:,})"
                         for p in disagreeing
                     ]

@@ -124,7 +124,9 @@ SEED_PAPERS: dict[str, dict] = {
         repo="https://github.com/xufangzhi/Odyssey-Arena",
     ),
     "2602.01734": dict(
-        title="MSign: An Optimizer Preventing Training Instability in Large Language Models via Stable Rank Restoration",
+        title=(
+            "MSign: An Optimizer Preventing Training Instability in Large Language Models via Stable Rank Restoration"
+        ),
         authors=["Lianhai Ren", "Yucheng Ding", "Xiao Liu", "Qianxiao Li", "Peng Cheng", "Yeyun Gong"],
         categories=["cs.LG"],
         comment=None,
@@ -198,7 +200,9 @@ SEED_PAPERS: dict[str, dict] = {
         repo="https://github.com/flash-algo/omni-moe",
     ),
     "2602.06669": dict(
-        title="compar:IA: The French Government's LLM arena to collect French-language human prompts and preference data",
+        title=(
+            "compar:IA: The French Government's LLM arena to collect French-language human prompts and preference data"
+        ),
         authors=[
             "Lucie Termignon",
             "Simonas Zilinskas",

@@ -39,7 +39,8 @@ FEED_HEAD = (
     'xmlns:arxiv="http://arxiv.org/schemas/atom">\n'
 )
 XML_BOMB = (
-    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
     '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
     '<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol3;</title></feed>'
 )
@@ -62,7 +63,8 @@ def atom_feed(ids: list[str], query_title: str, missing: set[str]) -> str:
     found = [i for i in ids if i not in missing]
     parts.append(
         f"  <opensearch:totalResults>{len(found)}</opensearch:totalResults>\n"
-        f"  <opensearch:startIndex>0</opensearch:startIndex>\n  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>\n"
+        "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+        f"  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>\n"
     )
     for arxiv_id in reversed(found):  # order differs from the request on purpose: clients must match by id
         e = arxiv_entry(arxiv_id.split("v")[0] if "/" not in arxiv_id else arxiv_id)
@@ -452,7 +454,9 @@ class FakeGitHub:
                 403,
                 {},
                 {
-                    "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+                    "message": (
+                        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+                    )
                 },
             )
         if url.path == "/graphql":
@@ -534,9 +538,7 @@ class FakeGitHub:
     def _graphql(self, body) -> tuple[int, dict, object]:
         if self.graphql_limited_once:
             self.graphql_limited_once = False
-            reset = dt.datetime.fromtimestamp(
-                time.time() + self.reset_in_s, dt.UTC
-            )  # elapsed time, not the clock
+            reset = dt.datetime.fromtimestamp(time.time() + self.reset_in_s, dt.UTC)  # elapsed time, not the clock
             return (
                 200,
                 {"x-ratelimit-remaining": "0"},
