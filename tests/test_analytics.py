@@ -269,7 +269,8 @@ def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, exam
     assert query(db, "SELECT count(*) FROM fct_paper_appearances") == [(entries,)]
     assert query(
         db,
-        "SELECT org_key, org_reviewed, implied_comments, score_explained FROM fct_paper_appearances WHERE arxiv_id = '2604.99991'",
+        "SELECT org_key, org_reviewed, implied_comments, score_explained FROM fct_paper_appearances "
+        "WHERE arxiv_id = '2604.99991'",
     ) == [("alibaba", True, 3, True)]
     assert query(db, "SELECT org_raw, reviewed FROM org_spellings WHERE NOT reviewed") == [
         ("A Synthetic Unreviewed Org", False)
@@ -291,7 +292,8 @@ def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, exam
     # shares within a period add up to one
     assert query(
         db,
-        "SELECT count(*) FROM (SELECT period, period_start, sum(share) s FROM org_trends GROUP BY ALL) WHERE abs(s - 1) > 0.01",
+        "SELECT count(*) FROM (SELECT period, period_start, sum(share) s FROM org_trends GROUP BY ALL) "
+        "WHERE abs(s - 1) > 0.01",
     ) == [(0,)]
 
     report = data / "report" / "trend_report.html"
