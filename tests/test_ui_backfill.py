@@ -112,7 +112,7 @@ def test_backfill_launched_in_the_ui_runs_once_and_fills_the_warehouse(dagster_d
     url, data = dagster_dev
     checks = graphql(url, CHECKS, {"key": {"path": ["stg_digest_entries"]}})
     names = {c["name"] for c in checks["assetNodeOrError"]["assetChecksOrError"]["checks"]}
-    assert names == {"matches_contract", "nothing_quarantined"}
+    assert names == {"matches_contract", "nothing_quarantined", "agrees_with_stats_json"}
 
     params = {
         "partitionNames": [d.isoformat() for d in DAYS],
