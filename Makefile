@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test lint typecheck bench clean
 
 setup: $(VENV)/.installed
 
@@ -19,11 +19,21 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: setup
 	$(BIN)/papertrend run
 
-test: setup
+test: lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy cannot follow setuptools' editable-install finder: give it papertrend/<folder> as symlinks.
+typecheck: setup
+	mkdir -p build/typecheck/papertrend
+	for d in orchestration transforms schemas sources warehouse; do ln -sfn ../../../$$d build/typecheck/papertrend/$$d; done
+	$(BIN)/mypy
 
 bench: setup
 	sh bench/run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache build

@@ -176,7 +176,8 @@ def cmd_run(args) -> int:
     sources = discover_digests(digests_dir)
     if not sources and not (args.start and args.end):
         raise CliError(
-            f"no digests found under {digests_dir} (no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')"
+            f"no digests found under {digests_dir} "
+            "(no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')"
         )
     start = args.start or min(sources)
     end = args.end or max(sources)
@@ -185,7 +186,6 @@ def cmd_run(args) -> int:
         console.print(f"[yellow]note:[/] {note}")
     if start < settings.partitions_start():
         os.environ[settings.ENV_PARTITIONS_START] = start.isoformat()
-
 
     from papertrend.orchestration import progress
     from papertrend.orchestration.definitions import JOB_NAME, build_definitions
@@ -274,7 +274,8 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
             table.add_row(name, kind, f"{rows:,}")
     days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "empty", "missing", "rejected"))
     console.print(
-        f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, one Dagster run {run_id[:8]}"
+        f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, "
+        f"one Dagster run {run_id[:8]}"
     )
     console.print(f"  days: {days}")
     console.print(
@@ -292,10 +293,12 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     )
     console.print(f"  duckdb -readonly {db}        # DuckDB shell, if installed")
     console.print(
-        f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' GROUP BY 1 ORDER BY n DESC LIMIT 10\"{data_option}"
+        f"  {papertrend} sql \"SELECT org_name, sum(appearances) AS n FROM org_trends WHERE period = 'month' "
+        f'GROUP BY 1 ORDER BY n DESC LIMIT 10"{data_option}'
     )
     console.print(
-        f"  {python} -c \"import duckdb; print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\""
+        f'  {python} -c "import duckdb; '
+        f"print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\""
     )
     queries = os.path.relpath(Path(__file__).resolve().parents[1] / "warehouse" / "queries")
     console.print(f"  duckdb -readonly {db} < {queries}/top_orgs.sql   # more example queries in {queries}/")
@@ -324,7 +327,8 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
         ),
         "hf_daily": (
             "Hugging Face daily lists: {} of {} digest days",
-            f"SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
+            "SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') "
+            f"FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
             "ON s.source = 'hf_daily' AND s.key = d.key",
             f"s.key IN ({digest_days})",
         ),
@@ -405,7 +409,8 @@ def cmd_parse(args) -> int:
     for result in results:
         table = Table(
             title=escape(
-                f"{result.source_path}: {result.status}, {len(result.entries)} entries, {len(result.quarantine)} quarantined"
+                f"{result.source_path}: {result.status}, {len(result.entries)} entries, "
+                f"{len(result.quarantine)} quarantined"
             )
         )
         for column in ("rank", "🏆", "arxiv_id", "score", "org", "title"):
@@ -453,7 +458,11 @@ def cmd_sql(args) -> int:
         print(f"papertrend sql: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=1))
+        print(
+            json.dumps(
+                [dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, default=str, indent=1
+            )
+        )
     elif args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

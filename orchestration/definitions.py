@@ -32,7 +32,6 @@ def build_definitions() -> dg.Definitions:
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
-        partitions_def=partitions_def,
         description=(
             "Everything, for a range of days: ingest, validate, enrich, model, publish, report. Range backfills run "
             "as one run."

@@ -16,7 +16,6 @@
 """
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -24,20 +23,21 @@ from urllib.parse import urljoin
 import requests
 
 from papertrend.sources.http import (
-    FetchError,
+    ClientError,
     MalformedResponse,
+    PermissionDenied,
     RateLimiter,
     RetryPolicy,
     ServiceClient,
     ServiceUnreachable,
     Throttled,
+    retry_after_seconds,
 )
 
 DEFAULT_URL = "https://api.github.com"
 GRAPHQL_BATCH = 100
 HISTORY_PAGE = 30
 MAX_STARGAZER_PAGES = 400  # GitHub serves pages 1-400 only (40,000 stars); past that 422 or []
-LINK_RE = re.compile(r'<(?P<url>[^>]+)>;\s*rel="(?P<rel>[^"]+)"')
 _NOT_FOUND = object()
 COUNTS_FIELDS = "databaseId nameWithOwner stargazerCount"
 
@@ -51,10 +51,6 @@ class History:
     link: str | None = None
     not_modified: bool = False
     pages: int = 0
-
-
-def parse_links(header: str | None) -> dict[str, str]:
-    return {m.group("rel"): m.group("url") for m in LINK_RE.finditer(header or "")}
 
 
 def _json(response: requests.Response):
@@ -100,12 +96,9 @@ class GitHubClient(ServiceClient):
     def throttle_delay(self, response: requests.Response) -> float | None:
         if response.status_code not in (403, 429):
             return None
-        retry_after = response.headers.get("retry-after")
+        retry_after = retry_after_seconds(response, cap_s=self.max_wait_s)
         if retry_after is not None:
-            try:
-                return min(self.max_wait_s, float(retry_after))
-            except ValueError:
-                pass
+            return retry_after
         if response.headers.get("x-ratelimit-remaining") == "0" and response.headers.get("x-ratelimit-reset"):
             return self._until_reset(float(response.headers["x-ratelimit-reset"]))
         if "secondary rate limit" in response.text.lower():
@@ -121,8 +114,8 @@ class GitHubClient(ServiceClient):
         except ValueError:
             pass
         if response.status_code == 403:
-            raise FetchError(f"permission denied (HTTP 403): {message}", attempt, permanent=True)
-        raise FetchError(f"HTTP {response.status_code}: {message}", attempt, permanent=True)
+            raise PermissionDenied(f"permission denied (HTTP 403): {message}", attempt, 403)
+        raise ClientError(f"HTTP {response.status_code}: {message}", attempt, response.status_code)
 
     # --- endpoints -------------------------------------------------------------------------------
     def repo(self, full_name: str) -> dict | None:
@@ -241,8 +234,10 @@ class GitHubClient(ServiceClient):
                 history.etag, history.link = response.headers.get("ETag"), response.headers.get("Link")
             history.weeks += rows
             headers = {}
-            following = parse_links(response.headers.get("Link")).get("next") if full_walk else None
-            url = urljoin(response.url, following) if following else None
+            following = response.links.get("next", {}).get("url") if full_walk else None
+            if not following:
+                break
+            url = urljoin(response.url, following)
         return history
 
     def stargazers(self, full_name: str, max_pages: int = MAX_STARGAZER_PAGES) -> list[dt.datetime] | None:
@@ -265,13 +260,13 @@ class GitHubClient(ServiceClient):
         times: list[dt.datetime] = []
         url = f"{self.base_url}/repos/{full_name}/stargazers?per_page=100"
         headers = {"Accept": "application/vnd.github.star+json"}
-        for page in range(max_pages):
+        for _ in range(max_pages):
             try:
                 answer = self.call("GET", url, parse, headers=headers)
-            except FetchError as exc:
-                if exc.permanent and exc.reason.startswith("permission denied"):
-                    return None
-                if exc.permanent and exc.reason.startswith("HTTP 422"):
+            except PermissionDenied:
+                return None
+            except ClientError as exc:
+                if exc.status == 422:
                     break  # past the pagination limit: the end of reachable data
                 raise
             if answer is _NOT_FOUND:
@@ -280,7 +275,7 @@ class GitHubClient(ServiceClient):
             if not page_times:
                 break
             times += page_times
-            following = parse_links(response.headers.get("Link")).get("next")
+            following = response.links.get("next", {}).get("url")
             if not following:
                 break
             url = urljoin(response.url, following)

@@ -11,6 +11,7 @@
   offline run records what it could not fetch in seconds instead of retrying every batch.
 """
 
+import email.utils
 import random
 import threading
 import time
@@ -44,6 +45,18 @@ class ServiceUnreachable(FetchError):
     """The service cannot be reached at all (no network, DNS failure, refused connections)."""
 
 
+class ClientError(FetchError):
+    """The service refused the request for good (HTTP 4xx other than a rate limit): ``status`` says how."""
+
+    def __init__(self, reason: str, attempts: int, status: int):
+        super().__init__(reason, attempts, permanent=True)
+        self.status = status
+
+
+class PermissionDenied(ClientError):
+    """HTTP 403 that is not a rate limit: the token may not see this resource."""
+
+
 class MalformedResponse(Exception):
     """The body arrived but does not parse as what the service documents."""
 
@@ -73,17 +86,18 @@ class RateLimiter:
 
     def wait(self) -> None:
         with self._thread_lock:
-            if self._file_lock is None:
+            if self._file_lock is None or self._state is None:
                 self._last = self._sleep_until(self._last)
                 return
-            self._state.parent.mkdir(parents=True, exist_ok=True)
+            state = self._state
+            state.parent.mkdir(parents=True, exist_ok=True)
             with self._file_lock:
                 try:
-                    last = float(self._state.read_text() or 0)
+                    last = float(state.read_text() or 0)
                 except (FileNotFoundError, ValueError):
                     last = 0.0
                 self._last = self._sleep_until(max(last, self._last))
-                self._state.write_text(repr(self._last))
+                state.write_text(repr(self._last))
 
     def _sleep_until(self, last: float) -> float:
         # wall clock, since the timestamp is shared between processes
@@ -120,14 +134,24 @@ class RetryPolicy:
         return max(self.backoff_base_s / 10, random.uniform(0, ceiling))
 
 
-def retry_after_seconds(response: requests.Response) -> float | None:
+def retry_after_seconds(response: requests.Response, cap_s: float = MAX_RETRY_AFTER_S) -> float | None:
+    """``Retry-After`` as seconds to wait, capped; None when absent or unreadable.
+
+    RFC 9110 allows delay-seconds or an HTTP-date; the standard library parses the date.
+    """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
-        return min(MAX_RETRY_AFTER_S, max(0.0, float(value)))
+        seconds = float(value)
     except ValueError:
-        return None  # an HTTP date: rare for these services; fall back to backoff
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        # elapsed time against the server's clock, like a rate-limit reset epoch: not papertrend's clock
+        seconds = when.timestamp() - time.time()
+    return min(cap_s, max(0.0, seconds))
 
 
 class ServiceClient:
@@ -220,7 +244,7 @@ class ServiceClient:
             return self.session.request(method, url, timeout=self.policy.timeout_s, **kwargs)
 
     def on_client_error(self, response: requests.Response, attempt: int) -> Any:
-        raise FetchError(f"HTTP {response.status_code}: {_short(response.text)}", attempt, permanent=True)
+        raise ClientError(f"HTTP {response.status_code}: {_short(response.text)}", attempt, response.status_code)
 
     def _count_connection_failure(self, reason: str) -> bool:
         with self._lock:

@@ -6,6 +6,7 @@ import html
 import math
 import re
 
+import markupsafe
 import polars as pl
 import pytest
 
@@ -302,7 +303,8 @@ def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, exam
         assert f'<figure id="{name}"><img' in page and "data:image/png;base64," in page
         assert (data / "report" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<script>" not in page
-    assert html.escape(evil) in page  # the title shows as text
+    assert str(markupsafe.escape(evil)) in page  # the title shows as text (escaped as Jinja2 escapes)
+    assert html.unescape(str(markupsafe.escape(evil))) == evil
     assert "Alibaba" in page
 
     # `papertrend report` rebuilds it from the CLI; the asset's metadata carries the charts for the UI

@@ -1,14 +1,23 @@
 """The GitHub client against the fake GitHub on 127.0.0.1. Repositories are SYNTHETIC."""
 
 import datetime as dt
+import email.utils
 import math
 import threading
 import time
 
 import pytest
+import requests
 
-from papertrend.sources.github import GitHubClient, parse_links
-from papertrend.sources.http import FetchError, RateLimiter, RetryPolicy, ServiceUnreachable
+from papertrend.sources.github import GitHubClient
+from papertrend.sources.http import (
+    FetchError,
+    PermissionDenied,
+    RateLimiter,
+    RetryPolicy,
+    ServiceUnreachable,
+    retry_after_seconds,
+)
 
 TOKEN = "ghp_SYNTHETICtokenForTests0123456789"
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, timeout_s=2.0)
@@ -71,9 +80,10 @@ def test_permission_403_is_not_a_rate_limit(fake_apis):
     server, base = fake_apis
     server.github.add("private-ish/repo", dt.date(2025, 1, 1))
     server.github.forbidden = {"private-ish/repo"}
-    with pytest.raises(FetchError) as caught:
+    with pytest.raises(PermissionDenied) as caught:
         client(base).repo("private-ish/repo")
-    assert caught.value.permanent and caught.value.reason.startswith("permission denied (HTTP 403)")
+    assert caught.value.permanent and caught.value.status == 403
+    assert caught.value.reason.startswith("permission denied (HTTP 403)")
     assert server.counts["gh_repo"] == 1  # told once, not retried
 
 
@@ -132,10 +142,19 @@ def test_token_is_sent_only_as_authorization(fake_apis):
     assert server.github.authorization[-1] is None and not anonymous.authenticated
 
 
-def test_link_header_parsing():
-    links = parse_links('<https://x/h?page=2>; rel="next", <https://x/h?page=9>; rel="last"')
-    assert links == {"next": "https://x/h?page=2", "last": "https://x/h?page=9"}
-    assert parse_links(None) == {}
+def test_retry_after_as_seconds_or_http_date():
+    response = requests.Response()
+    response.headers["Retry-After"] = "7"
+    assert retry_after_seconds(response) == 7
+    in_30_s = email.utils.format_datetime(dt.datetime.fromtimestamp(time.time() + 30, dt.UTC), usegmt=True)
+    response.headers["Retry-After"] = in_30_s
+    assert 27 <= retry_after_seconds(response) <= 30
+    response.headers["Retry-After"] = "Wed, 21 Oct 2015 07:28:00 GMT"  # already past: no wait
+    assert retry_after_seconds(response) == 0
+    response.headers["Retry-After"] = "86400"
+    assert retry_after_seconds(response, cap_s=120) == 120
+    response.headers["Retry-After"] = "soon"
+    assert retry_after_seconds(response) is None
 
 
 def test_stargazers_walk_only_where_the_token_may_list(fake_apis):

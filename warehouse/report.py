@@ -1,19 +1,20 @@
 """The trend report: charts (PNG) and one self-contained HTML page built from the analyst database.
 
 Every figure is drawn from the warehouse's views, so the report shows what an analyst's SQL would
-return. All text from the digests goes through ``html.escape`` (titles can hold '<script>'), and
-matplotlib's math parsing is off so a '$' in a title stays a dollar sign.
+return. The page is a Jinja2 template (``templates/trend_report.html.j2``) rendered with autoescape, so
+all text from the digests is escaped (titles can hold '<script>'), and matplotlib's math parsing is off
+so a '$' in a title stays a dollar sign.
 """
 
 import base64
 import datetime as dt
-import html
 import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import jinja2
 import matplotlib
 
 matplotlib.use("Agg")  # no screen on servers; must precede pyplot
@@ -77,7 +78,8 @@ def _org_share(con, path: Path) -> tuple[Path, list]:
     top = _rows(
         con,
         """
-        SELECT org_key, any_value(org_name), sum(appearances) AS n, round(sum(appearances) / (SELECT sum(appearances) FROM org_trends WHERE period = 'month'), 4)
+        SELECT org_key, any_value(org_name), sum(appearances) AS n,
+               round(sum(appearances) / (SELECT sum(appearances) FROM org_trends WHERE period = 'month'), 4)
         FROM org_trends WHERE period = 'month' AND org_key <> 'unknown'
         GROUP BY org_key ORDER BY n DESC, org_key LIMIT 10""",
     )
@@ -95,7 +97,7 @@ def _org_share(con, path: Path) -> tuple[Path, list]:
             )
             values = [share.get(m, 0.0) for m in months]
             ax.bar(range(len(months)), values, bottom=bottom, label=name)
-            bottom = [b + v for b, v in zip(bottom, values)]
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.bar(range(len(months)), [1 - b for b in bottom], bottom=bottom, color="#ddd", label="all others and unknown")
         step = max(1, len(months) // 12)
         ax.set_xticks(
@@ -122,8 +124,10 @@ def _rising(con) -> list[tuple[str, str, float, float]]:
         WITH papers AS (SELECT week_start, max(week_papers) AS n FROM topic_trends GROUP BY week_start),
         shares AS (
             SELECT t.topic_key, any_value(t.name_en) AS name_en,
-                   sum(t.papers) FILTER (WHERE t.week_start >= ?) / (SELECT sum(n) FROM papers WHERE week_start >= ?) AS recent,
-                   coalesce(sum(t.papers) FILTER (WHERE t.week_start BETWEEN ? AND ?), 0) / (SELECT sum(n) FROM papers WHERE week_start BETWEEN ? AND ?) AS earlier
+                   sum(t.papers) FILTER (WHERE t.week_start >= ?)
+                       / (SELECT sum(n) FROM papers WHERE week_start >= ?) AS recent,
+                   coalesce(sum(t.papers) FILTER (WHERE t.week_start BETWEEN ? AND ?), 0)
+                       / (SELECT sum(n) FROM papers WHERE week_start BETWEEN ? AND ?) AS earlier
             FROM topic_trends AS t GROUP BY t.topic_key
         )
         SELECT topic_key, name_en, round(coalesce(earlier, 0), 4), round(coalesce(recent, 0), 4) FROM shares
@@ -160,7 +164,8 @@ def _score_components(con, path: Path) -> Path:
     periods = _rows(
         con,
         """
-        SELECT date_trunc(?, digest_date)::DATE, avg(upvote_part), avg(star_part), avg(lab_bonus), avg(remainder), median(score)
+        SELECT date_trunc(?, digest_date)::DATE, avg(upvote_part), avg(star_part), avg(lab_bonus), avg(remainder),
+               median(score)
         FROM fct_paper_appearances GROUP BY 1 ORDER BY 1""",
         [unit],
     )
@@ -173,7 +178,7 @@ def _score_components(con, path: Path) -> Path:
         for index, label in enumerate(["5·ln(1+upvotes)", "6·ln(1+stars)", "lab bonus", "1·ln(1+comments)"], start=1):
             values = [p[index] for p in periods]
             ax.bar(x, values, bottom=bottom, width=0.9, label=label)
-            bottom = [b + v for b, v in zip(bottom, values)]
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.plot(x, [p[5] for p in periods], color="black", marker=".", label="median score")
         step = max(1, len(periods) // 12)
         ax.set_xticks(list(x)[::step], [p[0].isoformat() for p in periods][::step], rotation=45, ha="right")
@@ -205,10 +210,12 @@ def _star_momentum(con, path: Path) -> Path:
     return _save(fig, path)
 
 
-def _table(headers: list[str], rows: list[tuple]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,  # titles, organizations and evidence come from digests: never markup
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
 def build_report(database: Path, out_dir: Path) -> Report:
@@ -229,9 +236,11 @@ def build_report(database: Path, out_dir: Path) -> Report:
                 ("appearances", "explained", "rule_flagged", "tier_conflicts"),
                 _rows(
                     con,
-                    """SELECT count(*), count(*) FILTER (WHERE score_explained), count(*) FILTER (WHERE len(rule_flags) > 0),
-                                 count(*) FILTER (WHERE tier_conflict) FROM score_breakdown""",
+                    """SELECT count(*), count(*) FILTER (WHERE score_explained),
+                              count(*) FILTER (WHERE len(rule_flags) > 0), count(*) FILTER (WHERE tier_conflict)
+                       FROM score_breakdown""",
                 )[0],
+                strict=True,
             )
         )
         span = _rows(
@@ -240,8 +249,9 @@ def build_report(database: Path, out_dir: Path) -> Report:
         latest = _rows(
             con,
             """SELECT digest_date, rank, title_en, coalesce(org_raw, 'Unknown'), score, array_to_string(tags, ', ')
-                               FROM fct_paper_appearances WHERE digest_date > (SELECT max(digest_date) - 7 FROM fct_paper_appearances)
-                               ORDER BY score DESC, digest_date, rank LIMIT 10""",
+               FROM fct_paper_appearances
+               WHERE digest_date > (SELECT max(digest_date) - 7 FROM fct_paper_appearances)
+               ORDER BY score DESC, digest_date, rank LIMIT 10""",
         )
         momentum = _rows(
             con,
@@ -249,38 +259,24 @@ def build_report(database: Path, out_dir: Path) -> Report:
                                  WHERE stars_gained_30d IS NOT NULL ORDER BY stars_gained_30d DESC LIMIT 10""",
         )
     report = Report(out_dir / "trend_report.html", charts, top_orgs, rising, changes, summary)
-    sections = []
-    for name, title in CHARTS.items():
-        encoded = base64.b64encode(charts[name].read_bytes()).decode("ascii")
-        sections.append(
-            f'<figure id="{name}"><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption>{html.escape(title)}</figcaption></figure>"
-        )
-    explained = summary.get("explained", 0)
-    total = summary.get("appearances", 0) or 1
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>papertrend trend report</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:2px 8px;font-size:13px;text-align:left}}
-figure{{margin:1.5em 0}}img{{max-width:100%}}figcaption{{color:#555;font-size:13px}}</style></head><body>
-<h1>papertrend trend report</h1>
-<p>Digests {html.escape(str(span[0]))} to {html.escape(str(span[1]))} ({span[2]} days with entries);
-built {clock.now().isoformat(timespec="seconds")}.</p>
-<h2>Top papers of the latest week</h2>
-{_table(["digest", "rank", "title", "organization (as printed)", "score", "tags"], latest)}
-<h2>Organizations</h2>{sections[0]}
-{_table(["organization", "appearances", "share"], [(n, c, f"{s:.1%}") for n, c, s in top_orgs])}
-<h2>Topics</h2>{sections[1]}
-{_table(["topic", "share before", "share recently"], [(n, f"{e:.1%}", f"{r:.1%}") for n, e, r in report.rising_topics])}
-<h2>Scoring</h2>{sections[2]}
-<p>{explained:,} of {summary.get("appearances", 0):,} scores ({explained / total:.1%}) are reproduced by the formula within their rounding;
-{summary.get("rule_flagged", 0):,} appearances break a tag rule; {summary.get("tier_conflicts", 0):,} have a lab tier that differs from the same
-organization's under the same rules.</p>
-{_table(["rules changed (first seen)", "evidence"], changes)}
-<h2>Star momentum</h2>{sections[3]}
-{_table(["arXiv id", "title", "repository", "stars +7 d", "stars +30 d"], momentum)}
-</body></html>
-"""
+    page = _TEMPLATES.get_template("trend_report.html.j2").render(
+        span=span,
+        built_at=clock.now().isoformat(timespec="seconds"),
+        latest=latest,
+        charts={
+            name: {"name": name, "title": title, "png_base64": base64.b64encode(charts[name].read_bytes()).decode()}
+            for name, title in CHARTS.items()
+        },
+        top_orgs=[(n, c, f"{s:.1%}") for n, c, s in top_orgs],
+        rising_topics=[(n, f"{e:.1%}", f"{r:.1%}") for n, e, r in report.rising_topics],
+        explained=summary.get("explained", 0),
+        appearances=summary.get("appearances", 0),
+        explained_share=summary.get("explained", 0) / (summary.get("appearances", 0) or 1),
+        rule_flagged=summary.get("rule_flagged", 0),
+        tier_conflicts=summary.get("tier_conflicts", 0),
+        changes=changes,
+        momentum=momentum,
+    )
     temporary = report.html_path.with_name(f".{report.html_path.name}.{uuid.uuid4().hex}.tmp")
     temporary.write_text(page, encoding="utf-8")
     os.replace(temporary, report.html_path)
