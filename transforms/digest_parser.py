@@ -297,7 +297,8 @@ def _raw(block: list[tuple[int, str]]) -> str:
     return text
 
 
-def _decode(data: bytes) -> tuple[str, str | None]:
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Text of a source file (BOM dropped, newlines normalised) and, when it is not UTF-8, why."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -342,7 +343,7 @@ def parse_digest(data: bytes, source_path: str, partition_date: dt.date | None =
     with it. Without it (``papertrend parse`` on a loose file) the header's date is used.
     """
     sha256 = hashlib.sha256(data).hexdigest()
-    text, reject_reason = _decode(data)
+    text, reject_reason = decode_text(data)
     header_date = None
     if reject_reason is None:
         header_date, reject_reason = _parse_header(text, partition_date)

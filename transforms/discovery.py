@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from papertrend.transforms.digest_parser import decode_text
+
 DATE_IN_PATH_RE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 FIRST_LINE_KINDS = (
     ("paper_digest", re.compile(r"^#(?!#)\s*每日论文汇总\s*(?:-\s*(?P<date>\S*))?\s*$")),
@@ -53,22 +55,11 @@ def date_from_path(path: str | Path) -> dt.date | None:
     return None
 
 
-def _text(data: bytes) -> tuple[str, str | None]:
-    """Lossy text of a file and, when it is not UTF-8, why (the digest parser words it the same way)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"), None
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-        return text, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
-
-
 def classify(name: str, data: bytes) -> tuple[str, dt.date | None, str | None]:
     """(kind, date in its title line if any, detail) of one file, from its name and bytes."""
     if name == STATS_NAME:
         return "stats_json", None, None
-    text, undecodable = _text(data)
+    text, undecodable = decode_text(data)
     first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     for kind, pattern in FIRST_LINE_KINDS:
         match = pattern.match(first)

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from papertrend.transforms.discovery import _text
+from papertrend.transforms.digest_parser import decode_text
 
 TRENDING_HEADING_RE = re.compile(r"^###\s+(?P<rank>\d+)\.\s+(?P<repo>\S+?)\s*$")
 TRENDING_FIELD_RE = re.compile(r"\*\*(?P<label>[^*|]+?)\*\*\s*[:：]\s*(?P<value>[^|]*?)\s*(?=\||$)")
@@ -40,7 +40,7 @@ def _int(value: str) -> int | None:
 
 def parse_trending(data: bytes, source_path: str, day: dt.date) -> TrendingFile:
     """Every ``### N. owner/name`` heading becomes one row or one error."""
-    text, undecodable = _text(data)
+    text, undecodable = decode_text(data)
     out = TrendingFile()
     if undecodable:
         out.errors.append(f"{source_path}: {undecodable}")
