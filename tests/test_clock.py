@@ -130,8 +130,11 @@ def test_a_star_at_17h_pacific_on_sunday_counts_for_sunday(fake_apis, pin_clock)
     rows = daily_from_weeks(history.weeks, total, clock.now())
     assert rows[-1] == {"star_date": dt.date(2026, 11, 29), "stars_added": before + 1, "stars_total": total}
     assert sum(r["stars_added"] for r in rows) == total
-    times = github.stargazers(name) if name in server.github.admin else None
-    assert times is None  # not an admin: the history endpoint is the only source, as on GitHub
+    assert github.stargazers(name) is None  # not an admin: the history endpoint is the only source, as on GitHub
+    server.github.admin.add(name)
+    starred = github.stargazers(name)  # where listing is allowed, the new star carries its own moment
+    assert starred is not None and starred[-1] == dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+    assert len(starred) == total
 
 
 @pytest.mark.parametrize("zone", ("Asia/Shanghai", "America/Los_Angeles"))
