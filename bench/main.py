@@ -114,6 +114,53 @@ def run_pipeline(
     return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "ok": os.waitstatus_to_exitcode(status) == 0}
 
 
+def run_bare(digests: Path, data: Path) -> dict:
+    """bench/bare.py in a child process (start-up included, as for the backfill): wall time and peak RSS."""
+    shutil.rmtree(data, ignore_errors=True)
+    begin = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare", str(digests), str(data)], cwd=REPO, stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - begin
+    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "ok": os.waitstatus_to_exitcode(status) == 0}
+
+
+def dagster_events(home: Path) -> dict:
+    """Events the first run in the instance at ``home`` recorded, by type."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        run = instance.get_runs(limit=1, ascending=True)[0]
+        kinds: dict[str, int] = {}
+        for entry in instance.all_logs(run.run_id):
+            if entry.dagster_event is not None:
+                kinds[entry.dagster_event.event_type_value] = kinds.get(entry.dagster_event.event_type_value, 0) + 1
+    return {"total": sum(kinds.values()), "by_type": kinds}
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def event_cost(bench: Bench, n: int = 400) -> dict:
+    """Milliseconds per event Dagster's stock SQLite storage takes to record (a fresh instance, one process)."""
+    import dagster as dg
+
+    home = bench.work / "event-cost"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization("warm_up"))
+        begin = time.perf_counter()
+        for i in range(n):
+            instance.report_runless_asset_event(dg.AssetMaterialization("bench_event", partition=f"p{i}"))
+        cost = (time.perf_counter() - begin) / n
+    bench.row("dagster", "stock SQLite storage: one event recorded", f"{cost * 1e3:.2f} ms", f"mean of {n}")
+    return {"ms_per_event": cost * 1e3}
+
+
 def pipeline_env(base: str) -> dict:
     env = {
         k: v
@@ -128,7 +175,6 @@ def pipeline_env(base: str) -> dict:
         HF_MIN_INTERVAL_S="0",
         PAPERTREND_GITHUB="off",  # the fake's rate limit off
         PAPERTREND_BACKOFF_BASE_S="0.01",
-        PAPERTREND_PARTITIONS_START="2010-01-01",
     )
     return env
 
@@ -161,12 +207,32 @@ def bench_backfill(
             loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests"
         )
         per_partition = result["wall_s"] / span
+        bare = run_bare(digests, bench.work / f"bare-{data.name}")
+        bench.check(bare["ok"], f"{label}: the bare baseline failed")
         bench.row(
             "backfill",
             f"{label}: {span:,} partitions ({len(days):,} digests) as one run",
             f"{result['wall_s']:.1f} s, {result['peak_rss_mb']:,.0f} MB peak",
-            f"{per_partition * 1e3:.0f} ms per partition",
+            f"{result['wall_s'] / bare['wall_s']:.1f}x the bare baseline ({bare['wall_s']:.1f} s, "
+            f"{bare['peak_rss_mb']:,.0f} MB); {per_partition * 1e3:.0f} ms per partition",
         )
+        events = dagster_events(data / "dagster_home")
+        per_day = {kind: n / span for kind, n in events["by_type"].items()}
+        daily_kinds = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "ASSET_MATERIALIZATION_PLANNED")
+        bench.row(
+            "dagster",
+            f"{label}: events per backfilled day",
+            f"{events['total'] / span:.1f}",
+            ", ".join(f"{kind.lower()} {per_day.get(kind, 0):.1f}" for kind in daily_kinds),
+        )
+        history, lake_bytes = folder_bytes(data / "dagster_home"), folder_bytes(data / "lake")
+        bench.row(
+            "dagster",
+            f"{label}: Dagster storage per backfilled day",
+            f"{history / span / 1024:.1f} KB",
+            f"lake {lake_bytes / span / 1024:.1f} KB per day ({history / max(lake_bytes, 1):.2f}x)",
+        )
+        result |= {"bare": bare, "events": events, "dagster_home_bytes": history, "lake_bytes": lake_bytes}
         minimum = {"arxiv": math.ceil(len(ids) / 100), "hf_daily": len(days), "hf_paper": 0}
         for service, least in minimum.items():
             made = counts.get(service, 0)
@@ -266,6 +332,7 @@ def main(argv=None) -> int:
     yesterday = clock.yesterday_utc()
     figures: dict = {"machine": info}
     try:
+        figures["event_cost"] = event_cost(bench)
         if args.quick:
             small = generate(work / "synth-2w", yesterday - dt.timedelta(days=13), 14)
             figures["parse_2w"] = bench_parse(bench, "synthetic 2 weeks", small.root, 3)

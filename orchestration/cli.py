@@ -23,16 +23,15 @@ from papertrend.transforms import clock
 
 DAGSTER_YAML_MARKER = "# Written by papertrend"
 DAGSTER_YAML = """\
-# Written by papertrend; rewritten when the data dir moves. Remove this first line to keep your edits.
-# The CLI and `papertrend ui` share this instance.
+# Written by papertrend; rewritten when papertrend's defaults change. Remove this first line to keep your edits.
+# The CLI and `papertrend ui` share this instance: Dagster's own storage, in this folder.
 telemetry:
   enabled: false
-event_log_storage:
-  module: papertrend.orchestration.storage
-  class: CachedEngineSqliteEventLogStorage
-  config:
-    base_dir: {event_log_dir}
 """
+# A single-run range records ONE "planned" event per asset instead of one per asset and day (Dagster's
+# own switch, read where runs are created: this process, or the UI's webserver and daemon). The price:
+# when such a run fails, its days show as missing rather than failed; the failed run is on the backfill page.
+PLANNED_EVENTS_SWITCH = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
 class CliError(Exception):
@@ -121,12 +120,13 @@ def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool 
     home = Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     config_file = home / "dagster.yaml"
-    wanted = DAGSTER_YAML.format(event_log_dir=json.dumps(str(home / "history" / "runs")))
+    wanted = DAGSTER_YAML
     if not config_file.exists() or (
         config_file.read_text().startswith(DAGSTER_YAML_MARKER) and config_file.read_text() != wanted
     ):
         config_file.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
+    os.environ.setdefault(PLANNED_EVENTS_SWITCH, "1")
 
 
 def _instance():
@@ -184,13 +184,13 @@ def cmd_run(args) -> int:
     start, end, note = run_range(start, end, clock.yesterday_utc())
     if note:
         console.print(f"[yellow]note:[/] {note}")
-    if start < settings.partitions_start():
-        os.environ[settings.ENV_PARTITIONS_START] = start.isoformat()
 
     from papertrend.orchestration import progress
     from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 
-    job = build_definitions().resolve_job_def(JOB_NAME)
+    # Days before the first partition are added for this run; once loaded, the lake holds them and every
+    # later process (the UI, the daemon) counts them among its partitions.
+    job = build_definitions(first_day=start).resolve_job_def(JOB_NAME)
     instance = _instance()
     days = (end - start).days + 1
     started = time.monotonic()
@@ -203,9 +203,9 @@ def cmd_run(args) -> int:
         disable=args.no_progress,
         transient=False,
     ) as bar:
-        tasks = {
-            step: bar.add_task(step, total=days) for step in ("ingest", "arxiv", "hf", "analytics", "publish", "report")
-        }
+        # per-day steps advance once a day; the whole-history steps once per run
+        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "reports", "hf")}
+        tasks |= {step: bar.add_task(step, total=1) for step in ("arxiv", "github", "analytics", "publish", "report")}
         with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
             result = job.execute_in_process(
                 instance=instance,

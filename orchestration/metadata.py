@@ -71,3 +71,14 @@ def contract_evaluations(table: TableContract, frames: dict[str, pl.DataFrame]) 
             )
         )
     return evaluations
+
+
+def require_contract(table: TableContract, frames: dict[str, pl.DataFrame]) -> None:
+    """Fail the step when a table papertrend derives itself (no input decides its shape) breaks its contract.
+
+    Such a failure is a bug in papertrend, not bad input: a failed step says so louder than a check would.
+    """
+    combined = pl.concat(list(frames.values())) if frames else table.empty()
+    failures = table.validate(combined)
+    if failures is not None:
+        raise ValueError(f"{table.name} breaks its contract (a papertrend bug, not bad input):\n{failures.head(20)}")

@@ -8,7 +8,14 @@ from papertrend.schemas.analytics import (
     FCT_PAPER_APPEARANCES,
 )
 from papertrend.schemas.contract import Column, TableContract
-from papertrend.schemas.enrich import DIM_PAPER, ENRICHMENT_STATUS, STG_HF_DAILY_PAPERS
+from papertrend.schemas.enrich import (
+    DIM_PAPER,
+    ENRICHMENT_STATUS_ARXIV,
+    ENRICHMENT_STATUS_GITHUB,
+    ENRICHMENT_STATUS_HF,
+    STATUS_TABLES,
+    STG_HF_DAILY_PAPERS,
+)
 from papertrend.schemas.github import BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC
 from papertrend.schemas.ingest import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
 from papertrend.schemas.sources import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
@@ -21,7 +28,9 @@ TABLES: dict[str, TableContract] = {
         DIGEST_FILES,
         DIM_PAPER,
         STG_HF_DAILY_PAPERS,
-        ENRICHMENT_STATUS,
+        ENRICHMENT_STATUS_ARXIV,
+        ENRICHMENT_STATUS_HF,
+        ENRICHMENT_STATUS_GITHUB,
         BRIDGE_PAPER_REPO,
         DIM_REPO,
         FCT_REPO_STARS_DAILY,
@@ -46,7 +55,10 @@ __all__ = [
     "DIGEST_FILES",
     "DIM_PAPER",
     "STG_HF_DAILY_PAPERS",
-    "ENRICHMENT_STATUS",
+    "ENRICHMENT_STATUS_ARXIV",
+    "ENRICHMENT_STATUS_HF",
+    "ENRICHMENT_STATUS_GITHUB",
+    "STATUS_TABLES",
     "BRIDGE_PAPER_REPO",
     "DIM_REPO",
     "FCT_REPO_STARS_DAILY",

@@ -178,7 +178,7 @@ BRIDGE_PAPER_TOPIC = TableContract(
     order_by=("arxiv_id", "topic_key", "source"),
 )
 FCT_PAPER_APPEARANCES = TableContract(
-    FctPaperAppearances, "fact", "one paper in one day's digest", partitioned=True, order_by=("digest_date", "rank")
+    FctPaperAppearances, "fact", "one paper in one day's digest", partitioned=False, order_by=("digest_date", "rank")
 )
 FCT_LAB_TIER_CHANGES = TableContract(
     FctLabTierChanges,

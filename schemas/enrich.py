@@ -118,6 +118,42 @@ STG_HF_DAILY_PAPERS = TableContract(
     partitioned=True,
     order_by=("digest_date", "arxiv_id"),
 )
-ENRICHMENT_STATUS = TableContract(
-    EnrichmentStatus, "status", "one (source, key) to enrich", partitioned=False, order_by=("source", "key")
+
+
+class ArxivStatus(EnrichmentStatus):
+    class Config(EnrichmentStatus.Config):
+        name = "enrichment_status_arxiv"
+        description = "arXiv's part of enrichment_status: one row per paper, its latest outcome (written by dim_paper)."
+
+
+class HfStatus(EnrichmentStatus):
+    digest_date: dt.date = pa.Field(description="The digest date whose Hugging Face list this is (the key, as a date).")
+
+    class Config(EnrichmentStatus.Config):
+        name = "enrichment_status_hf"
+        description = (
+            "Hugging Face's part of enrichment_status: one row per digest date, its latest outcome (written with "
+            "stg_hf_daily_papers, per day)."
+        )
+
+
+class GithubStatus(EnrichmentStatus):
+    class Config(EnrichmentStatus.Config):
+        name = "enrichment_status_github"
+        description = (
+            "GitHub's part of enrichment_status: one row per repository look-up, history or stargazer walk, its "
+            "latest outcome (written by the GitHub tables' asset)."
+        )
+
+
+def _status(model: type[EnrichmentStatus]) -> TableContract:
+    return TableContract(model, "status", "one (source, key) to enrich", partitioned=False, order_by=("source", "key"))
+
+
+# Each enrichment step owns its own status table; the warehouse view enrichment_status is their union.
+ENRICHMENT_STATUS_ARXIV = _status(ArxivStatus)
+ENRICHMENT_STATUS_HF = TableContract(
+    HfStatus, "status", "one digest date's Hugging Face list", partitioned=True, order_by=("digest_date",)
 )
+ENRICHMENT_STATUS_GITHUB = _status(GithubStatus)
+STATUS_TABLES = (ENRICHMENT_STATUS_ARXIV, ENRICHMENT_STATUS_HF, ENRICHMENT_STATUS_GITHUB)

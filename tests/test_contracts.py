@@ -13,7 +13,7 @@ from tests.conftest import REPO, query, run_cli
 def test_data_dictionary_is_generated_from_the_contracts():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == render(), (
-        "docs/data-dictionary.md is stale: run `python -m schemas.dictionary > docs/data-dictionary.md`"
+        "docs/data-dictionary.md is stale: run `python -m papertrend.schemas.dictionary > docs/data-dictionary.md`"
     )
 
 

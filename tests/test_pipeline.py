@@ -99,16 +99,26 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
     assert evaluations("stg_digest_entries", "matches_contract") == {
         d.isoformat(): "SUCCEEDED" for d in (D1, D2, D3, D4)
     }
-    quarantined = evaluations("stg_digest_entries", "nothing_quarantined")
-    assert quarantined[D4.isoformat()] == "FAILED" and quarantined[D1.isoformat()] == "SUCCEEDED"
+    loaded = evaluations("stg_digest_entries", "every_entry_loaded")
+    assert loaded[D4.isoformat()] == "FAILED" and loaded[D1.isoformat()] == "SUCCEEDED"
+    # what the check's Partitions tab counts: each day's result targets that day's latest materialization
+    for check in ("matches_contract", "every_entry_loaded"):
+        key = dg.AssetCheckKey(dg.AssetKey("stg_digest_entries"), check)
+        info = instance.event_log_storage.get_asset_check_partition_info([key])
+        assert {i.partition_key: i.is_current for i in info} == {d.isoformat(): True for d in (D1, D2, D3, D4)}
     materializations = instance.fetch_materializations(dg.AssetKey("stg_digest_entries"), limit=10).records
     counts = {
         r.asset_materialization.partition: r.asset_materialization.metadata["dagster/row_count"].value
         for r in materializations
     }
     assert counts == {D1.isoformat(): 3, D2.isoformat(): 0, D3.isoformat(): 0, D4.isoformat(): 2}
+    # the whole-history tables: one materialization per run, not one per day
     published = instance.fetch_materializations(dg.AssetKey("analyst_warehouse"), limit=10).records
-    assert {r.asset_materialization.partition for r in published} == {d.isoformat() for d in (D1, D2, D3, D4)}
+    assert [r.asset_materialization.partition for r in published] == [None]
+    [coverage] = instance.event_log_storage.get_asset_check_partition_info(
+        [dg.AssetCheckKey(dg.AssetKey("bridge_paper_topic"), "topic_coverage")]
+    )
+    assert coverage.partition_key is None and coverage.is_current
 
 
 def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_path):

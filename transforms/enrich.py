@@ -7,11 +7,15 @@ failed after retries) is asked again on the next run: that is how a later run fi
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
 
-from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS, TableContract
+from papertrend.schemas import DIM_PAPER, TableContract
 from papertrend.sources.arxiv import ArxivResult
+from papertrend.sources.http import FetchError, ServiceUnreachable
 
 SETTLED = ("ok", "not_found", "invalid")  # outcomes that hold until they are older than the max age
 
@@ -65,15 +69,77 @@ def arxiv_status_rows(result: ArxivResult, now: dt.datetime) -> list[dict]:
     return [{"source": "arxiv", **row, "last_attempt_at": now} for row in rows]
 
 
-def merge_status(existing: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
-    """Replace the status of each (source, key) in ``rows``; attempts add up over runs."""
+def merge_status(table: TableContract, existing: pl.DataFrame, rows: list[dict]) -> pl.DataFrame:
+    """Replace the status of each (source, key) in ``rows`` of a status table; attempts add up over runs."""
     if not rows:
-        return ENRICHMENT_STATUS.conform(existing)
-    updates = pl.DataFrame(rows, schema=ENRICHMENT_STATUS.polars_schema)
+        return table.conform(existing)
+    updates = pl.DataFrame(rows, schema=table.polars_schema)
     previous = existing.select("source", "key", pl.col("attempts").alias("previous_attempts"))
     updates = (
         updates.join(previous, on=["source", "key"], how="left")
         .with_columns((pl.col("attempts") + pl.col("previous_attempts").fill_null(0)).cast(pl.Int32).alias("attempts"))
         .drop("previous_attempts")
     )
-    return upsert(existing, updates, ENRICHMENT_STATUS, ["source", "key"])
+    return upsert(existing, updates, table, ["source", "key"])
+
+
+OFFLINE = "offline: no request sent"
+T = TypeVar("T")
+
+
+@dataclass
+class Outcomes:
+    """One service's calls in one run and the status rows they leave: the one place an outcome is recorded.
+
+    Once the service is unreachable (or papertrend is offline), nothing more is asked of it in this run:
+    every later key is recorded as pending with that reason, and a later run asks again.
+    """
+
+    source: str
+    now: dt.datetime
+    unreachable: str | None = None
+    rows: list[dict] = field(default_factory=list)
+
+    def record(self, key: str, status: str, reason: str | None, attempts: int, source: str | None = None) -> None:
+        self.rows.append(
+            dict(
+                source=source or self.source,
+                key=key,
+                status=status,
+                reason=reason,
+                attempts=attempts,
+                last_attempt_at=self.now,
+            )
+        )
+
+    def call(
+        self, key: str, fetch: Callable[[], T], source: str | None = None, refused: str = "error"
+    ) -> tuple[bool, T | None]:
+        """(True, answer) when the service answered; else (False, None) with the reason recorded for ``key``.
+
+        A failure after retries is recorded as error, a permanent refusal as ``refused`` (GitHub look-ups pass
+        restricted: the token may not see it, do not ask again), an unreachable service as pending.
+        """
+        if self.unreachable:
+            self.record(key, "pending", self.unreachable, 0, source)
+            return False, None
+        try:
+            return True, fetch()
+        except ServiceUnreachable as exc:
+            self.unreachable = exc.reason
+            self.record(key, "pending", exc.reason, exc.attempts, source)
+        except FetchError as exc:
+            self.record(key, refused if exc.permanent else "error", exc.reason, exc.attempts, source)
+        return False, None
+
+
+def hf_day_action(has_digest: bool, settled: bool, stored: bool, refresh: bool) -> str:
+    """What to do about one day's Hugging Face list: 'none' (no digest that day), 'keep' or 'fetch'.
+
+    Daily lists are snapshots: a list fetched once is kept, unless asked to refresh.
+    """
+    if not has_digest:
+        return "none"
+    if settled and stored and not refresh:
+        return "keep"
+    return "fetch"

@@ -1,14 +1,13 @@
 """The analytics model (organizations, topics, appearances, rule changes) and the trend report."""
 
 import base64
-import datetime as dt
 
 import dagster as dg
 import polars as pl
 
 from papertrend.orchestration import progress
+from papertrend.orchestration.checks import targeting_latest
 from papertrend.orchestration.metadata import asset_spec
-from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import (
     BRIDGE_PAPER_TOPIC,
@@ -28,7 +27,7 @@ ANALYTICS_TABLES = (DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_PAPER_APPEARANCE
 TOPIC_COVERAGE_TARGET = 0.95
 
 
-def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_analytics_assets() -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name="analytics_model",
         specs=[
@@ -55,49 +54,41 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
                 "scores_explained",
                 asset=FCT_PAPER_APPEARANCES.name,
                 description=(
-                    "Every score of the selected days is reproduced by the formula within its rounding and no tag "
-                    "contradicts the rules; otherwise counts the flagged appearances (see score_breakdown)."
+                    "Every score is reproduced by the formula within its rounding and no tag contradicts the rules; "
+                    "otherwise counts the flagged appearances and names their days (see score_breakdown)."
                 ),
             ),
         ],
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN,
         can_subset=True,
         description=(
-            "Appearances with their score taken apart (for the selected days), and, rebuilt from every loaded day: "
-            "canonical organizations from transforms/reference/org_aliases.csv, topics from "
-            "transforms/reference/topics.toml, and the dates the lab-tagging rules changed."
+            "Rebuilt from every loaded day, because the reviewed reference files apply to all of them: appearances "
+            "with their score taken apart, canonical organizations from transforms/reference/org_aliases.csv, "
+            "topics from transforms/reference/topics.toml, and the dates the lab-tagging rules changed."
         ),
     )
     def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
-        data, lake = papertrend.data, papertrend.data.lake
-        aliases, taxonomy = load_aliases(), load_taxonomy()
-        days = [dt.date.fromisoformat(k) for k in context.partition_keys]
         selected = {key.to_user_string() for key in context.selected_asset_keys}
         checks = {key.name for key in context.selected_asset_check_keys}
+        data, lake = papertrend.data, papertrend.data.lake
+        aliases, taxonomy = load_aliases(), load_taxonomy()
         with data.write_lock():
-            # Every loaded day is read once: the dimensions describe all of them, the fact the run's days.
             everything = lake.read_all(STG_DIGEST_ENTRIES)
-            # One transform over all the run's days, then one Parquet file per day.
-            fct = analytics.appearances(everything.filter(pl.col("digest_date").is_in(days)), aliases)
-            if FCT_PAPER_APPEARANCES.name in selected:
-                by_day = fct.partition_by("digest_date", as_dict=True)
-                for day in days:
-                    lake.write_partition(FCT_PAPER_APPEARANCES, day, by_day.get((day,), FCT_PAPER_APPEARANCES.empty()))
-                    progress.report("analytics", day.isoformat())
-            flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0)).height
-            # The dimensions and the bridge describe every loaded day, so they are rebuilt whole.
+            fct = analytics.appearances(everything, aliases)
             dim_org = analytics.dim_org(everything, aliases)
             dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
             changes = analytics.tier_changes(everything)
             for table, frame in (
+                (FCT_PAPER_APPEARANCES, fct),
                 (DIM_ORG, dim_org),
                 (DIM_TOPIC, dim_topic),
                 (BRIDGE_PAPER_TOPIC, bridge),
                 (FCT_LAB_TIER_CHANGES, changes),
             ):
-                if table.name in selected:
+                if table.name in selected:  # each table derives from the entries alone: a subset is honest
                     lake.write_table(table, frame)
+        progress.report("analytics", "")
+        flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
+        flagged_days = flagged.group_by("digest_date").len().sort("digest_date")
         papers = everything.get_column("arxiv_id").n_unique()
         labelled = bridge.get_column("arxiv_id").n_unique()
         coverage = labelled / papers if papers else 1.0
@@ -111,7 +102,11 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
                 "labelled": labelled,
                 "coverage": round(coverage, 4),
             },
-            FCT_PAPER_APPEARANCES.name: {"days": len(days), "flagged": flagged},
+            FCT_PAPER_APPEARANCES.name: {
+                "dagster/row_count": fct.height,
+                "days": fct.get_column("digest_date").n_unique(),
+                "flagged": flagged.height,
+            },
             FCT_LAB_TIER_CHANGES.name: {
                 "dagster/row_count": changes.height,
                 "rule_change_dates": dg.MetadataValue.json(
@@ -130,33 +125,47 @@ def build_analytics_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.A
                 coverage >= TOPIC_COVERAGE_TARGET,
                 {"coverage": round(coverage, 4), "unlabelled": papers - labelled},
             ),
-            (FCT_PAPER_APPEARANCES, "scores_explained", flagged == 0, {"flagged_this_run": flagged}),
+            (
+                FCT_PAPER_APPEARANCES,
+                "scores_explained",
+                flagged.height == 0,
+                {
+                    "flagged": flagged.height,
+                    "days_flagged": flagged_days.height,
+                    "first_days_flagged": dg.MetadataValue.md(
+                        "\n".join(f"- {d}: {n}" for d, n in flagged_days.head(10).iter_rows()) or "none"
+                    ),
+                },
+            ),
         ]
-        for table, check, passed, metadata in evaluations:
-            if check in checks:
-                yield dg.AssetCheckResult(
-                    asset_key=table.name,
+        yield from targeting_latest(
+            context,
+            [
+                dg.AssetCheckEvaluation(
+                    asset_key=dg.AssetKey(table.name),
                     check_name=check,
                     passed=passed,
                     severity=dg.AssetCheckSeverity.WARN,
                     metadata=metadata,
                 )
+                for table, check, passed, metadata in evaluations
+                if check in checks
+            ],
+        )
 
     return [analytics_model]
 
 
-def build_report_asset(partitions_def: dg.PartitionsDefinition, upstream: dg.AssetKey) -> dg.AssetsDefinition:
+def build_report_asset(upstream: dg.AssetKey) -> dg.AssetsDefinition:
     @dg.asset(
         name="trend_report",
-        group_name=GROUP,
+        group_name="publish",
         kinds={"html", "matplotlib"},
         deps=[upstream],
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN,
         description=(
             "Charts of organization share, rising topics, score components and star momentum, drawn from the "
-            "analyst database: <data-dir>/report/trend_report.html (self-contained) and one PNG per chart. "
-            "Also `papertrend report`."
+            "analyst database: report/trend_report.html in the data directory (self-contained) and one PNG per "
+            "chart. Also `papertrend report`."
         ),
     )
     def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
@@ -165,10 +174,9 @@ def build_report_asset(partitions_def: dg.PartitionsDefinition, upstream: dg.Ass
         data = papertrend.data
         with data.write_lock():
             report = build_report(data.analyst_db, data.report_dir)
-        for key in context.partition_keys:
-            progress.report("report", key)
+        progress.report("report", "")
         metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
-        for name, title in CHARTS.items():
+        for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
             encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
             metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
         metadata["top_orgs"] = dg.MetadataValue.md(

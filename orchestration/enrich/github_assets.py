@@ -1,20 +1,18 @@
 """GitHub repositories of the papers, and their stars over time, from every source that reports them."""
 
-import datetime as dt
-
 import dagster as dg
 import polars as pl
 
 from papertrend.orchestration import progress
-from papertrend.orchestration.enrich.assets import GROUP, OFFLINE, write_status
-from papertrend.orchestration.metadata import asset_spec
-from papertrend.orchestration.partitions import SINGLE_RUN
+from papertrend.orchestration.checks import require_whole_selection, targeting_latest
+from papertrend.orchestration.enrich.assets import GROUP
+from papertrend.orchestration.metadata import asset_spec, require_contract
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
     BRIDGE_PAPER_REPO,
     DIM_PAPER,
     DIM_REPO,
-    ENRICHMENT_STATUS,
+    ENRICHMENT_STATUS_GITHUB,
     FCT_REPO_STARS_DAILY,
     REPO_HISTORY_SYNC,
     STG_DIGEST_ENTRIES,
@@ -23,22 +21,17 @@ from papertrend.schemas import (
 from papertrend.schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
 from papertrend.sources.http import FetchError, ServiceUnreachable
 from papertrend.transforms import clock
-from papertrend.transforms.enrich import upsert
+from papertrend.transforms.enrich import OFFLINE, Outcomes, merge_status, upsert
 from papertrend.transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
 
-GITHUB_TABLES = (BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC)
-
-
-def _range_frame(lake, table, days) -> pl.DataFrame:
-    frames = [f for f in (lake.read_partition(table, d) for d in days) if f is not None]
-    return pl.concat(frames) if frames else table.empty()
+GITHUB_TABLES = (BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC, ENRICHMENT_STATUS_GITHUB)
 
 
 def _rows(table, rows: list[dict]) -> pl.DataFrame:
     return table.conform(pl.DataFrame(rows, schema=table.polars_schema)) if rows else table.empty()
 
 
-def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_github_assets() -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name="github_stars",
         specs=[
@@ -49,35 +42,38 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             dg.AssetCheckSpec(
                 "digest_vs_history",
                 asset=FCT_REPO_STARS_DAILY.name,
-                partitions_def=partitions_def,
                 description=(
                     "The digest's star count (Hugging Face's cache) against the history-derived total on the same "
-                    "day: how often and how far they disagree."
+                    "day: how often and how far they disagree, and on which days."
                 ),
             )
         ],
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN,
-        can_subset=True,
+        can_subset=True,  # for the tied check results (orchestration/checks.py); the tables go together
         description=(
-            "Repositories linked by the papers of the selected days, their metadata, current counts, star histories "
-            "and the digests' own counts."
+            "Repositories linked by the papers of every loaded digest, their metadata, current counts, star "
+            "histories and the digests' own counts; each look-up's latest outcome in enrichment_status_github."
         ),
     )
     def github_stars(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
+        require_whole_selection(context, [t.name for t in GITHUB_TABLES])
         data, lake = papertrend.data, papertrend.data.lake
         if not enrichment.github_enabled:  # PAPERTREND_GITHUB=off: the tables stay as they are
             context.log.info("GitHub enrichment is off (PAPERTREND_GITHUB=off)")
             for table in GITHUB_TABLES:
-                if table.name in {k.to_user_string() for k in context.selected_asset_keys}:
-                    yield dg.MaterializeResult(asset_key=table.name, metadata={"skipped": "PAPERTREND_GITHUB=off"})
+                yield dg.MaterializeResult(asset_key=table.name, metadata={"skipped": "PAPERTREND_GITHUB=off"})
+            yield dg.AssetCheckResult(
+                asset_key=FCT_REPO_STARS_DAILY.name,
+                check_name="digest_vs_history",
+                passed=True,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"skipped": "PAPERTREND_GITHUB=off"},
+            )
             return
         now = clock.now()  # snapshots are dated by its UTC day; history days by the Pacific calendar
-        days = [dt.date.fromisoformat(k) for k in context.partition_keys]
-        entries = _range_frame(lake, STG_DIGEST_ENTRIES, days)
+        entries = lake.read_all(STG_DIGEST_ENTRIES)
         papers = entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
         hf_repo = dict(
-            _range_frame(lake, STG_HF_DAILY_PAPERS, days)
+            lake.read_all(STG_HF_DAILY_PAPERS)
             .filter(pl.col("github_repo").is_not_null())
             .select("arxiv_id", "github_repo")
             .unique("arxiv_id", keep="first")
@@ -98,8 +94,8 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             )
         ]
 
-        bridge, dim_repo, fct, sync = (lake.read_table(t) for t in GITHUB_TABLES)
-        status = lake.read_table(ENRICHMENT_STATUS)
+        bridge, dim_repo, fct, sync = (lake.read_table(t) for t in GITHUB_TABLES[:4])
+        status = lake.read_table(ENRICHMENT_STATUS_GITHUB)
         known = {r["linked_as"].lower(): (r["repo_id"], r["repo_full_name"]) for r in bridge.iter_rows(named=True)}
         known.update({r["full_name"].lower(): (r["repo_id"], r["full_name"]) for r in dim_repo.iter_rows(named=True)})
         settled = set(
@@ -107,39 +103,24 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             .get_column("key")
             .to_list()
         )
-        status_rows: list[dict] = []
         client = None if enrichment.offline else enrichment.github_client(data.root)
         if client is not None and not client.authenticated and links:
             context.log.warning("GITHUB_TOKEN is not set: GitHub allows 60 requests an hour without one")
-        unreachable = None if client is not None else OFFLINE
+        outcomes = Outcomes("github_repo", now, unreachable=None if client is not None else OFFLINE)
         new_repos: list[dict] = []
-
-        def record(source: str, key: str, state: str, reason: str | None, attempts: int) -> None:
-            status_rows.append(
-                dict(source=source, key=key, status=state, reason=reason, attempts=attempts, last_attempt_at=now)
-            )
 
         for name in dict.fromkeys(repo for _, repo, _ in links):
             if name.lower() in known or name in settled:
                 continue
-            if unreachable:
-                record("github_repo", name, "pending", unreachable, 0)
-                continue
-            try:
-                found = client.repo(name)
-            except ServiceUnreachable as exc:
-                unreachable = exc.reason
-                record("github_repo", name, "pending", exc.reason, exc.attempts)
-                continue
-            except FetchError as exc:
-                record("github_repo", name, "restricted" if exc.permanent else "error", exc.reason, exc.attempts)
+            answered, found = outcomes.call(name, lambda name=name: client.repo(name), refused="restricted")
+            if not answered:
                 continue
             if found is None:
-                record("github_repo", name, "not_found", "GitHub answered 404: missing, or private to this token", 1)
+                outcomes.record(name, "not_found", "GitHub answered 404: missing, or private to this token", 1)
                 continue
             known[name.lower()] = known[found["full_name"].lower()] = (found["repo_id"], found["full_name"])
             new_repos.append({**found, "fetched_at": now})
-            record("github_repo", name, "ok", f"renamed to {found['full_name']}" if found["renamed"] else None, 1)
+            outcomes.record(name, "ok", f"renamed to {found['full_name']}" if found["renamed"] else None, 1)
 
         priority = {s: i for i, s in enumerate(REPO_SOURCES)}
         range_links = {}
@@ -182,7 +163,7 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             .to_list()
         )
         wanted = [r for r in tracked if r not in have_today]
-        if wanted and not unreachable:
+        if wanted and not outcomes.unreachable:
             try:
                 counts = client.star_counts([names[r] for r in wanted])
                 for repo_id in wanted:
@@ -199,8 +180,8 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                             )
                         )
             except ServiceUnreachable as exc:
-                unreachable = exc.reason
-            except FetchError as exc:
+                outcomes.unreachable = exc.reason
+            except FetchError as exc:  # one batch for every repository: no key to record it under
                 context.log.warning(f"GitHub counts failed: {exc.reason}")
         totals = dict(dim_repo.select("repo_id", "stargazers_count").iter_rows())
         totals.update({r["repo_id"]: r["stars_total"] for r in snapshot_rows})
@@ -223,22 +204,17 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             previous = synced.get(repo_id)
             if previous and previous["synced_at"].date() == now.date():
                 continue
-            if unreachable:
-                record("github_history", str(repo_id), "pending", unreachable, 0)
-                continue
-            try:
-                history = client.star_history(
-                    names[repo_id], etag=previous["etag"] if previous else None, full_walk=previous is None
-                )
-            except ServiceUnreachable as exc:
-                unreachable = exc.reason
-                record("github_history", str(repo_id), "pending", exc.reason, exc.attempts)
-                continue
-            except FetchError as exc:
-                record("github_history", str(repo_id), "error", exc.reason, exc.attempts)
+            answered, history = outcomes.call(
+                str(repo_id),
+                lambda name=names[repo_id], previous=previous: client.star_history(
+                    name, etag=previous["etag"] if previous else None, full_walk=previous is None
+                ),
+                source="github_history",
+            )
+            if not answered:
                 continue
             if history is None:
-                record("github_history", str(repo_id), "not_found", "no history: repository missing", 1)
+                outcomes.record(str(repo_id), "not_found", "no history: repository missing", 1, "github_history")
                 continue
             pages += history.pages
             sync_rows.append(
@@ -250,9 +226,8 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                     synced_at=now,
                 )
             )
-            record(
-                "github_history", str(repo_id), "ok", "unchanged (304)" if history.not_modified else None, history.pages
-            )
+            reason = "unchanged (304)" if history.not_modified else None
+            outcomes.record(str(repo_id), "ok", reason, history.pages, "github_history")
             if history.not_modified:
                 continue
             new_days = daily_from_weeks(history.weeks, totals.get(repo_id), now)
@@ -275,29 +250,26 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
 
         # the token's own repositories: the REST stargazers walk, where GitHub still allows it
         stargazer_frames = []
-        if client is not None and client.authenticated and not unreachable:
-            asked = set(status.filter(pl.col("source") == "github_stargazers").get_column("key").to_list())
+        if client is not None and client.authenticated and not outcomes.unreachable:
+            asked = set(
+                status.filter((pl.col("source") == "github_stargazers") & (pl.col("status") != "pending"))
+                .get_column("key")
+                .to_list()
+            )
             for repo_id in tracked:
                 if str(repo_id) in asked:
                     continue
-                try:
-                    times = client.stargazers(names[repo_id])
-                except ServiceUnreachable as exc:
-                    record("github_stargazers", str(repo_id), "pending", exc.reason, exc.attempts)
-                    break
-                except FetchError as exc:
-                    record("github_stargazers", str(repo_id), "error", exc.reason, exc.attempts)
+                key = str(repo_id)
+                answered, times = outcomes.call(
+                    key, lambda name=names[repo_id]: client.stargazers(name), "github_stargazers"
+                )
+                if not answered:
                     continue
                 if times is None:
-                    record(
-                        "github_stargazers",
-                        str(repo_id),
-                        "restricted",
-                        "GitHub lists stargazers only to admins and collaborators",
-                        1,
-                    )
+                    reason = "GitHub lists stargazers only to admins and collaborators"
+                    outcomes.record(key, "restricted", reason, 1, "github_stargazers")
                     continue
-                record("github_stargazers", str(repo_id), "ok", None, 1)
+                outcomes.record(key, "ok", None, 1, "github_stargazers")
                 stargazer_frames.append(
                     _rows(
                         FCT_REPO_STARS_DAILY,
@@ -338,7 +310,7 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                         frame,
                     ]
                 )
-            fct = fct.filter(~((pl.col("source") == "digest") & pl.col("star_date").is_in(days)))
+            fct = fct.filter(pl.col("source") != "digest")  # the digests' counts are rebuilt from every day
             fct = FCT_REPO_STARS_DAILY.conform(
                 pl.concat([fct, FCT_REPO_STARS_DAILY.conform(digest), _rows(FCT_REPO_STARS_DAILY, snapshot_rows)])
             )
@@ -353,10 +325,22 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                     REPO_HISTORY_SYNC,
                     ["repo_id"],
                 ),
+                ENRICHMENT_STATUS_GITHUB.name: merge_status(
+                    ENRICHMENT_STATUS_GITHUB, lake.read_table(ENRICHMENT_STATUS_GITHUB), outcomes.rows
+                ),
             }
+            require_contract(ENRICHMENT_STATUS_GITHUB, {"": outputs[ENRICHMENT_STATUS_GITHUB.name]})
             for table in GITHUB_TABLES:
                 lake.write_table(table, outputs[table.name])
-            write_status(lake, status_rows)
+        progress.report("github", "")
+
+        requests = client.requests_sent if client else 0
+        context.log.info(
+            f"GitHub: {len(range_links)} links, {len(tracked)} repositories ({len(new_repos)} new), "
+            f"{len(snapshot_rows)} snapshots, {pages} history pages, {requests} requests"
+        )
+        for table in GITHUB_TABLES:
+            yield dg.MaterializeResult(asset_key=table.name, metadata={"dagster/row_count": outputs[table.name].height})
 
         history_totals = fct.filter(pl.col("source") == "history_api").select(
             "repo_id", "star_date", pl.col("stars_total").alias("history_total")
@@ -364,39 +348,28 @@ def build_github_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         compared = digest.join(history_totals, on=["repo_id", "star_date"]).with_columns(
             (pl.col("stars_total") - pl.col("history_total")).abs().alias("abs_diff")
         )
-        for day in days:
-            today_rows = compared.filter(pl.col("star_date") == day)
-            disagree = today_rows.filter(
-                pl.col("abs_diff") > pl.max_horizontal(pl.lit(5), pl.col("history_total") * 0.05)
-            )
-            yield dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey(FCT_REPO_STARS_DAILY.name),
-                check_name="digest_vs_history",
-                partition=day.isoformat(),
-                passed=disagree.height == 0,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "compared": today_rows.height,
-                    "disagreements": disagree.height,
-                    "max_abs_diff": int(today_rows.get_column("abs_diff").max() or 0),
-                },
-            )
-            progress.report("github", day.isoformat())
-        requests = client.requests_sent if client else 0
-        for table in GITHUB_TABLES:
-            if table.name in {k.to_user_string() for k in context.selected_asset_keys}:
-                yield dg.MaterializeResult(
-                    asset_key=table.name,
+        disagree = compared.filter(pl.col("abs_diff") > pl.max_horizontal(pl.lit(5), pl.col("history_total") * 0.05))
+        by_day = disagree.group_by("star_date").len().sort("star_date")
+        yield from targeting_latest(
+            context,
+            [
+                dg.AssetCheckEvaluation(
+                    asset_key=dg.AssetKey(FCT_REPO_STARS_DAILY.name),
+                    check_name="digest_vs_history",
+                    passed=disagree.height == 0,
+                    severity=dg.AssetCheckSeverity.WARN,
                     metadata={
-                        "dagster/row_count": outputs[table.name].height,
-                        "links_in_range": len(range_links),
-                        "repositories_in_range": len(tracked),
-                        "new_repositories": len(new_repos),
-                        "snapshots": len(snapshot_rows),
-                        "history_pages": pages,
-                        "github_requests": requests,
-                        "authenticated": bool(client and client.authenticated),
+                        "compared": compared.height,
+                        "disagreements": disagree.height,
+                        "days_compared": compared.get_column("star_date").n_unique(),
+                        "days_disagreeing": by_day.height,
+                        "max_abs_diff": int(compared.get_column("abs_diff").max() or 0),
+                        "first_days_disagreeing": dg.MetadataValue.md(
+                            "\n".join(f"- {d}: {n}" for d, n in by_day.head(10).iter_rows()) or "none"
+                        ),
                     },
                 )
+            ],
+        )
 
     return [github_stars]

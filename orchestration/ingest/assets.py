@@ -4,7 +4,8 @@ import dagster as dg
 import polars as pl
 
 from papertrend.orchestration import progress
-from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations
+from papertrend.orchestration.checks import targeting_latest
+from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations, require_contract
 from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
@@ -16,19 +17,15 @@ GROUP = "ingest"
 
 
 def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    check_specs = [contract_check_spec(t, partitions_def) for t in INGEST_TABLES] + [
+    check_specs = [
+        contract_check_spec(STG_DIGEST_ENTRIES, partitions_def),
         dg.AssetCheckSpec(
-            "declared_count_matches",
-            asset=DIGEST_FILES.name,
-            partitions_def=partitions_def,
-            description="The entry count a digest declares (**论文数量**) equals the entries found in it.",
-        ),
-        dg.AssetCheckSpec(
-            "nothing_quarantined",
+            "every_entry_loaded",
             asset=STG_DIGEST_ENTRIES.name,
             partitions_def=partitions_def,
             description=(
-                "Every entry of the day's digest loaded; otherwise lists what went to digest_quarantine and why."
+                "Every entry of the day's digest loaded: none went to digest_quarantine, and the count the digest "
+                "declares (**论文数量**) equals the entries found in it. Otherwise says which and why."
             ),
         ),
         dg.AssetCheckSpec(
@@ -59,14 +56,11 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
         data = papertrend.data
         lake = data.lake
         tree = papertrend.scan()
-        sources = tree.digests
         stats_files = tree.by_day("stats_json")
         selected = {key.to_user_string() for key in context.selected_asset_keys}
         tables = [t for t in INGEST_TABLES if t.name in selected]
-        totals = {t.name: 0 for t in tables}
-        statuses: dict[str, int] = {}
         days = [dt.date.fromisoformat(key) for key in context.partition_keys]
-        results = ingest_days(sources, days)
+        results = ingest_days(tree.digests, days)
         written: dict[str, dict[str, pl.DataFrame]] = {t.name: {} for t in tables}
         with data.write_lock():
             for result in results:
@@ -76,64 +70,60 @@ def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDef
                     DIGEST_QUARANTINE.name: result.quarantine,
                     DIGEST_FILES.name: result.files,
                 }
-                status = result.file_row["status"]
-                statuses[status] = statuses.get(status, 0) + 1
                 for table in tables:
                     lake.write_partition(table, result.digest_date, frames[table.name])
                     # What is checked is what a reader will get: the partition read back from Parquet.
-                    frame = lake.read_partition(table, result.digest_date)
-                    written[table.name][partition_key] = frame
-                    totals[table.name] += len(frame)
-                    context.add_asset_metadata(
-                        {"dagster/row_count": len(frame), "status": status},
-                        asset_key=table.name,
-                        partition_key=partition_key,
-                    )
+                    written[table.name][partition_key] = lake.read_partition(table, result.digest_date)
                 progress.report("ingest", partition_key)
-        for table in tables:
-            yield from contract_evaluations(table, written[table.name])
+        for table in (DIGEST_QUARANTINE, DIGEST_FILES):
+            if table.name in selected:
+                require_contract(table, written[table.name])
         for result in results:
             partition_key = result.digest_date.isoformat()
             file_row = result.file_row
-            if DIGEST_FILES.name in selected:
-                declared = file_row["declared_count"]
-                found = file_row["parsed_count"] + file_row["quarantined_count"]
-                yield dg.AssetCheckEvaluation(
-                    asset_key=dg.AssetKey(DIGEST_FILES.name),
-                    check_name="declared_count_matches",
-                    passed=declared is None or declared == found,
-                    partition=partition_key,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    metadata={"declared": declared if declared is not None else -1, "found": found},
+            day_facts = {"status": file_row["status"], "source_path": file_row["source_path"] or "none"}
+            for table in tables:
+                context.add_asset_metadata(
+                    {"dagster/row_count": len(written[table.name][partition_key]), **day_facts},
+                    asset_key=table.name,
+                    partition_key=partition_key,
                 )
-            if STG_DIGEST_ENTRIES.name in selected:
-                reasons = result.quarantine.get_column("reason").head(10).to_list()
-                yield dg.AssetCheckEvaluation(
-                    asset_key=dg.AssetKey(STG_DIGEST_ENTRIES.name),
-                    check_name="nothing_quarantined",
-                    passed=len(result.quarantine) == 0,
-                    partition=partition_key,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    metadata={
-                        "quarantined": len(result.quarantine),
-                        "rejected_by_contract": result.contract_rejects,
-                        "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
-                    },
-                )
-                evaluation = _stats_evaluation(result, stats_files)
-                if evaluation is not None:
-                    yield evaluation
         for table in tables:
-            yield dg.MaterializeResult(
-                asset_key=table.name,
-                metadata={
-                    "rows_written_this_run": totals[table.name],
-                    "partitions_this_run": len(context.partition_keys),
-                    **{f"days_{status}": count for status, count in sorted(statuses.items())},
-                },
-            )
+            yield dg.MaterializeResult(asset_key=table.name)
+        if STG_DIGEST_ENTRIES.name not in selected:
+            return
+        evaluations = contract_evaluations(STG_DIGEST_ENTRIES, written[STG_DIGEST_ENTRIES.name])
+        for result in results:
+            evaluations.append(_loaded_evaluation(result))
+            stats = _stats_evaluation(result, stats_files)
+            if stats is not None:
+                evaluations.append(stats)
+        yield from targeting_latest(context, evaluations)
 
     return ingest_digests
+
+
+def _loaded_evaluation(result) -> dg.AssetCheckEvaluation:
+    """Every entry of the day loaded: nothing quarantined, and as many entries found as the digest declares."""
+    file_row = result.file_row
+    declared = file_row["declared_count"]
+    found = file_row["parsed_count"] + file_row["quarantined_count"]
+    reasons = result.quarantine.get_column("reason").head(10).to_list()
+    return dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey(STG_DIGEST_ENTRIES.name),
+        check_name="every_entry_loaded",
+        passed=len(result.quarantine) == 0 and (declared is None or declared == found),
+        partition=result.digest_date.isoformat(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "loaded": file_row["parsed_count"],
+            "quarantined": len(result.quarantine),
+            "rejected_by_contract": result.contract_rejects,
+            "declared": declared if declared is not None else -1,
+            "found": found,
+            "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
+        },
+    )
 
 
 def _stats_evaluation(result, stats_files) -> dg.AssetCheckEvaluation | None:

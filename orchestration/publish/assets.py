@@ -2,7 +2,6 @@ import dagster as dg
 import duckdb
 
 from papertrend.orchestration import progress
-from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import TABLES
 from papertrend.warehouse import publish
@@ -14,18 +13,16 @@ def _markdown_counts(counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def build_publish_asset(partitions_def: dg.PartitionsDefinition, upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         name="analyst_warehouse",
         group_name="publish",
         kinds={"duckdb"},
         deps=upstream,
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN,
         description=(
-            "The DuckDB database analysts query (<data-dir>/warehouse.duckdb): every lake table plus the "
-            "analytics views, rebuilt from the lake and swapped in atomically, so an analyst holding it "
-            "open never blocks a run. A partition is materialized once its rows are in the published file."
+            "The DuckDB database analysts query (warehouse.duckdb in the data directory): every lake table plus "
+            "the analytics views, rebuilt from the lake and swapped in atomically, so an analyst holding it open "
+            "never blocks a run."
         ),
     )
     def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
@@ -36,8 +33,7 @@ def build_publish_asset(partitions_def: dg.PartitionsDefinition, upstream: list[
         with duckdb.connect(str(data.analyst_db), read_only=True) as con:
             size = data.analyst_db.stat().st_size
             views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
-        for partition_key in context.partition_keys:
-            progress.report("publish", partition_key)
+        progress.report("publish", "")
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(data.analyst_db)),

@@ -1,0 +1,72 @@
+"""The bare baseline: the parse + Parquet + DuckDB work of a backfill, without Dagster.
+
+``python -m bench.bare DIGESTS DATA`` reads every digest and report under DIGESTS, writes the same
+per-day lake partitions and whole tables a backfill writes (enrichment aside: no requests), and
+publishes the analyst database. The benchmark times it beside the Dagster backfills of the same
+corpus, so every backfill figure has a floor to be read against.
+"""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from papertrend.schemas import (
+    BRIDGE_PAPER_TOPIC,
+    DIGEST_FILES,
+    DIGEST_QUARANTINE,
+    DIM_ORG,
+    DIM_PAPER,
+    DIM_TOPIC,
+    FCT_LAB_TIER_CHANGES,
+    FCT_PAPER_APPEARANCES,
+    PAPER_NOTES,
+    SOURCE_FILES,
+    STG_DIGEST_ENTRIES,
+    STG_GITHUB_TRENDING,
+    TABLES,
+)
+from papertrend.transforms import analytics
+from papertrend.transforms.discovery import scan_sources
+from papertrend.transforms.ingest import ingest_days
+from papertrend.transforms.orgs import load_aliases
+from papertrend.transforms.reports import report_days
+from papertrend.transforms.topics import load_taxonomy
+from papertrend.warehouse import DataDir, publish
+
+
+def run(digests: Path, data_dir: Path) -> int:
+    data = DataDir(data_dir)
+    lake = data.lake
+    tree = scan_sources(digests)
+    first, last = min(tree.digests), max(tree.digests)
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    for result in ingest_days(tree.digests, days):
+        for table, frame in (
+            (STG_DIGEST_ENTRIES, result.entries),
+            (DIGEST_QUARANTINE, result.quarantine),
+            (DIGEST_FILES, result.files),
+        ):
+            lake.write_partition(table, result.digest_date, frame)
+    for result in report_days(tree, days):
+        for table, rows in ((SOURCE_FILES, result.files), (STG_GITHUB_TRENDING, result.trending)):
+            lake.write_partition(table, result.day, pl.DataFrame(rows, schema=table.polars_schema))
+        lake.write_partition(PAPER_NOTES, result.day, pl.DataFrame(result.notes, schema=PAPER_NOTES.polars_schema))
+    everything = lake.read_all(STG_DIGEST_ENTRIES)
+    aliases = load_aliases()
+    dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), load_taxonomy())
+    for table, frame in (
+        (FCT_PAPER_APPEARANCES, analytics.appearances(everything, aliases)),
+        (DIM_ORG, analytics.dim_org(everything, aliases)),
+        (DIM_TOPIC, dim_topic),
+        (BRIDGE_PAPER_TOPIC, bridge),
+        (FCT_LAB_TIER_CHANGES, analytics.tier_changes(everything)),
+    ):
+        lake.write_table(table, frame)
+    publish(lake, data.analyst_db, TABLES.values())
+    return len(days)
+
+
+if __name__ == "__main__":
+    print(run(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -1,0 +1,383 @@
+"""The Dagster UI in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright, against
+`papertrend ui` (dagster dev: webserver + daemon) on 127.0.0.1. SYNTHETIC digests only.
+
+The first day is backfilled by the CLI before the UI starts; then, as a person would:
+(a) the asset catalog lists every asset of the code location with its group,
+(b) a check's Partitions tab shows the CLI-backfilled day as Passed,
+(c) "Materialize all…" on the lineage page backfills three more days, as one run, into the analyst warehouse.
+
+Playwright never downloads a browser here: it launches the system Chromium (`apt-get install -y chromium`,
+which .ci/run does as root) and the test skips when that or the playwright module is missing.
+Screenshots of each step go to $PAPERTREND_ARTIFACTS when set, else to the test's tmp folder; their paths are printed.
+"""
+
+import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import free_port, query
+from tests.synthetic import synthetic_entries, write_digest
+
+pytestmark = pytest.mark.slow
+
+DAYS = [dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(4)]  # SYNTHETIC digests, 2 + i entries each
+CLI_DAYS = DAYS[:1]  # backfilled by `papertrend run` before the UI starts
+UI_DAYS = DAYS[1:]  # backfilled from the UI's Materialize dialog
+CHECKED_ASSET, CHECK = "stg_digest_entries", "matches_contract"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # root in a container
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+STATUSES = ("Execution Failed", "Failed", "In Progress", "Missing", "Skipped", "Passed")
+
+BACKFILL = """
+query($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { status partitionNames runs(limit: 10) { runId status tags { key value } } }
+    ... on PythonError { message }
+  }
+}"""
+
+
+@dataclass
+class Ui:
+    url: str
+    data: Path
+    page: object  # playwright.sync_api.Page
+    shots: Path
+    log: Path
+
+    def shot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}")
+        return path
+
+    def goto(self, path: str) -> None:
+        self.page.goto(f"{self.url}{path}")
+        self.page.wait_for_load_state("networkidle")
+        dismiss_community_popup(self.page)
+
+
+def dismiss_community_popup(page, wait_ms: int = 0) -> None:
+    """Dagster's "Join the Dagster community" dialog, shown once per browser profile: Skip it."""
+    skip = page.get_by_role("dialog").get_by_role("button", name="Skip", exact=True)
+    try:
+        skip.wait_for(state="visible", timeout=wait_ms or 1)
+    except Exception:  # playwright's TimeoutError: no pop-up
+        return
+    skip.click()
+    skip.wait_for(state="hidden")
+
+
+def expected_assets() -> dict[str, str]:
+    """Every asset key of the code location -> its group, from the definitions themselves (not a list kept here)."""
+    from papertrend.orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    return {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+
+
+def graphql(url: str, document: str, variables: dict) -> dict:
+    response = requests.post(f"{url}/graphql", json={"query": document, "variables": variables}, timeout=30)
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def _environment(digests: Path, data: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not (k.startswith("PAPERTREND_") and k != "PAPERTREND_NOW") and k != "DAGSTER_HOME"
+    }
+    env.update(
+        PAPERTREND_DIGESTS_DIR=str(digests),
+        PAPERTREND_DATA_DIR=str(data),
+        PAPERTREND_PARTITIONS_START="2026-02-01",  # ~300 partitions up to yesterday rather than ~330
+        PAPERTREND_OFFLINE="1",  # enrichment records its gaps; nothing leaves the machine
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory):
+    """SYNTHETIC digests, the first day backfilled by the CLI, `papertrend ui` running, and a Chromium page."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no {CHROMIUM}: `apt-get install -y chromium` (Debian's; .ci/run installs it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("no playwright module: `.venv/bin/python -m pip install -c constraints.txt -e '.[dev]'`")
+
+    tmp = tmp_path_factory.mktemp("ui_browser")
+    digests, data = tmp / "digests", tmp / "data"
+    for day in DAYS:
+        write_digest(digests, day, synthetic_entries(day, 2 + DAYS.index(day)))
+    shots = Path(os.environ.get("PAPERTREND_ARTIFACTS") or tmp / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    env = _environment(digests, data)
+    papertrend = Path(sys.executable).parent / "papertrend"
+
+    cli = subprocess.run(
+        [papertrend, "run", "--offline", "--no-progress", "--digests", digests, "--data-dir", data]
+        + ["--start", CLI_DAYS[0].isoformat(), "--end", CLI_DAYS[-1].isoformat()],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+
+    port = free_port()
+    log = tmp / "dagster-dev.log"
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [papertrend, "ui", "--digests", digests, "--data-dir", data, "--port", str(port)],
+            cwd=tmp,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: dagster dev, its webserver, daemon and code server
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/server_info", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"papertrend ui did not answer within 120 s: {log.read_text()[-3000:]}")
+
+        with sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                user_data_dir=str(tmp / "chromium-profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1600, "height": 1000},
+            )
+            try:
+                context.set_default_timeout(30_000)
+                page = context.pages[0] if context.pages else context.new_page()
+                page.goto(f"{url}/assets")
+                page.wait_for_load_state("networkidle")
+                dismiss_community_popup(page, wait_ms=10_000)  # first visit of a new profile
+                yield Ui(url, data, page, shots, log)
+            finally:
+                context.close()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# The catalog table is virtualised: only the rows in view exist in the page. For each row in view, the asset
+# (its link to /assets/<key> and the name it shows) and the group link beside it.
+ROWS_IN_VIEW = """() => {
+  const out = [];
+  for (const group of document.querySelectorAll('a[href*="/asset-groups"]')) {
+    let row = group.parentElement;
+    while (row && row.querySelectorAll('a[href^="/assets/"]').length === 0) row = row.parentElement;
+    const asset = row && row.querySelector('a[href^="/assets/"]');
+    if (!asset) continue;
+    const box = asset.getBoundingClientRect();
+    if (box.height === 0 || box.bottom <= 0 || box.top >= window.innerHeight) continue;
+    const shown = asset.querySelector('[title]');
+    out.push({
+      key: decodeURIComponent(asset.getAttribute('href').slice('/assets/'.length)),
+      name: shown ? shown.getAttribute('title') : asset.innerText.trim(),
+      group: group.innerText.trim(),
+    });
+  }
+  return out;
+}"""
+
+
+def test_catalog_lists_every_asset_with_its_group(ui):
+    expected = expected_assets()
+    ui.goto("/assets")
+    first = ui.page.locator('a[href^="/assets/"]').first
+    first.wait_for(state="visible")
+    ui.shot("a1-catalog")
+
+    seen: dict[str, tuple[str, str]] = {}
+    box = first.bounding_box()
+    ui.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    unchanged = 0
+    for _ in range(200):  # scroll the table down until two scrolls bring no new row
+        before = len(seen)
+        for row in ui.page.evaluate(ROWS_IN_VIEW):
+            seen[row["key"]] = (row["name"], row["group"])
+        unchanged = unchanged + 1 if len(seen) == before else 0
+        if unchanged >= 2:
+            break
+        ui.page.mouse.wheel(0, 400)
+        ui.page.wait_for_timeout(300)
+    ui.shot("a2-catalog-scrolled")
+    print(f"catalog: {len(seen)} assets seen, {len(expected)} in the definitions")
+
+    wrong = {
+        key: {"expected group": group, "shown (name, group)": seen.get(key)}
+        for key, group in sorted(expected.items())
+        if seen.get(key) != (key, group)
+    }
+    assert not wrong, f"assets missing from the catalog or shown without their group: {wrong}; seen: {seen}"
+
+
+def _status_counts(page) -> tuple[str, dict[str, int]]:
+    """The Partitions tab's status bar: ("N Partitions Selected | Missing (n) | ...", {status: n})."""
+    text = page.locator("body").inner_text()
+    selected = re.search(r"^(\d+) Partitions? Selected$", text, re.M)
+    counts = {m[1]: int(m[2]) for m in re.finditer(rf"^({'|'.join(STATUSES)}) \((\d+)\)$", text, re.M)}
+    shown = " | ".join(
+        [selected[0] if selected else "(no selection count)"] + [f"{s} ({counts.get(s)})" for s in STATUSES]
+    )
+    counts["selected"] = int(selected[1]) if selected else -1
+    return shown, counts
+
+
+def _wait_for_counts(page, settle_s: float = 10) -> tuple[str, dict[str, int]]:
+    page.get_by_text(re.compile(r"^\d+ Partitions? Selected$")).first.wait_for(state="visible")
+    page.get_by_text(re.compile(r"^Passed \(\d+\)$")).filter(visible=True).first.wait_for()
+    deadline = time.monotonic() + settle_s  # counts fill in as the statuses load: take them once they are steady
+    shown, counts = _status_counts(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        again = _status_counts(page)
+        if again == (shown, counts) and counts.get("Passed"):
+            break
+        shown, counts = again
+    return shown, counts
+
+
+def test_check_partitions_tab_shows_the_backfilled_day_passed(ui):
+    from dagster import AssetCheckKey, AssetKey
+
+    from papertrend.orchestration.definitions import defs
+
+    assert AssetCheckKey(AssetKey(CHECKED_ASSET), CHECK) in defs.resolve_asset_graph().asset_check_keys
+    ui.goto(f"/assets/{CHECKED_ASSET}?view=checks&checkDetail={CHECK}")
+    tab = ui.page.locator("button[role=tab]#partitions")
+    tab.click()
+    all_shown, all_counts = _wait_for_counts(ui.page)
+    ui.shot("b1-check-partitions")
+    print(f"{CHECKED_ASSET}:{CHECK} Partitions tab, all partitions: {all_shown}")
+
+    day = CLI_DAYS[0].isoformat()
+    ui.page.get_by_placeholder("Filter by partition…").fill(day)
+    day_shown, day_counts = _wait_for_counts(ui.page, settle_s=3)
+    ui.page.get_by_text(day, exact=True).filter(visible=True).first.click()  # the day's evaluation, on the right
+    try:  # what the panel says of the day's evaluation: informative, not asserted on
+        label = ui.page.get_by_text("Target materialization", exact=True).first
+        label.wait_for(state="visible", timeout=15_000)
+        detail = label.locator("xpath=../../..").inner_text()
+    except Exception as error:  # playwright's TimeoutError
+        detail = f"(no evaluation panel: {type(error).__name__})"
+    ui.shot("b2-check-partitions-backfilled-day")
+    print(f"filtered to {day}: {day_shown}")
+    print(f"{day}'s evaluation panel: {' | '.join(line for line in detail.splitlines() if line.strip())}")
+
+    # The day the CLI backfilled (its check evaluation passed) counts as Passed, not as Missing.
+    assert (day_counts["selected"], day_counts.get("Passed"), day_counts.get("Missing")) == (1, 1, 0), (
+        f"{day} filtered: {day_shown}; all partitions: {all_shown}; evaluation panel: {detail!r}"
+    )
+    assert all_counts.get("Passed", 0) >= len(CLI_DAYS), all_shown
+    assert all_counts.get("Missing", 0) <= all_counts["selected"] - len(CLI_DAYS), all_shown
+
+
+def test_materialize_all_backfills_three_days_in_one_run(ui):
+    page = ui.page
+    ui.goto("/asset-groups")  # Lineage: the global asset graph, with "Materialize all…"
+    page.get_by_role("button", name="Materialize all…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Partition selection").wait_for(state="visible")
+    # By default the dialog offers only the last 90 days; its "Show all partitions" link appears a moment after the
+    # dialog does, once the partitions have loaded.
+    show_all = dialog.get_by_role("button", name="Show all partitions")
+    try:
+        show_all.wait_for(state="visible", timeout=15_000)
+    except Exception:  # playwright's TimeoutError: fewer than 90 partitions, all shown already
+        pass
+    else:
+        show_all.click()
+        show_all.wait_for(state="hidden")
+    span = f"[{UI_DAYS[0].isoformat()}...{UI_DAYS[-1].isoformat()}]"
+    partitions = dialog.locator("input[type=text]").first
+    partitions.fill(span)
+    partitions.press("Enter")
+    dialog.get_by_text(f"{len(UI_DAYS)} partitions", exact=True).wait_for(state="visible")
+    assert partitions.input_value() == span
+    ui.shot("c1-materialize-dialog")
+    dialog.get_by_role("button", name="Launch backfill").click()
+
+    toast = page.get_by_text(re.compile(r"Created backfill \w+"))
+    toast.wait_for(state="visible")
+    backfill_id = re.search(r"Created backfill (\w+)", toast.inner_text())[1]
+    ui.shot("c2-backfill-launched")
+    print(f"backfill {backfill_id} launched from the Materialize dialog")
+
+    started = time.monotonic()
+    while time.monotonic() - started < 420:  # the daemon's polling dominates: ~15 s to start, ~40 s in all
+        backfill = graphql(ui.url, BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
+        assert backfill["__typename"] == "PartitionBackfill", backfill
+        if backfill["status"] not in ("REQUESTED", "CANCELING"):
+            break
+        time.sleep(2)
+    else:
+        pytest.fail(f"backfill {backfill_id} still {backfill['status']} after 420 s; {ui.log.read_text()[-3000:]}")
+    print(f"backfill {backfill_id}: {backfill['status']} after {time.monotonic() - started:.0f} s")
+    ui.goto(f"/runs/b/{backfill_id}")
+    page.get_by_text("Succeeded").first.wait_for(state="visible")
+    ui.shot("c3-backfill-page")
+
+    assert backfill["status"] == "COMPLETED_SUCCESS", backfill
+    assert backfill["partitionNames"] == [d.isoformat() for d in UI_DAYS]
+    # Single-run backfill policy: the three days in ONE run, not one run a day. Assets that are not partitioned by
+    # day (whole-history tables), if any, come in one more run of their own: Dagster's asset backfills run assets of
+    # different partitioning separately.
+    runs = [(run["runId"][:8], run["status"], {t["key"]: t["value"] for t in run["tags"]}) for run in backfill["runs"]]
+    for run_id, status, tags in runs:
+        print(f"  run {run_id} {status} {tags.get(RANGE_START)}..{tags.get(RANGE_END)} {tags.get('dagster/partition')}")
+    assert {status for _, status, _ in runs} == {"SUCCESS"}, runs
+    per_day = [
+        (tags.get(RANGE_START), tags.get(RANGE_END), tags.get("dagster/partition"))
+        for _, _, tags in runs
+        if RANGE_START in tags or "dagster/partition" in tags
+    ]
+    assert per_day == [(UI_DAYS[0].isoformat(), UI_DAYS[-1].isoformat(), None)], runs
+    assert len(runs) - len(per_day) <= 1, runs
+    rows = query(
+        ui.data / "warehouse.duckdb",
+        "SELECT digest_date, count(*) FROM stg_digest_entries GROUP BY ALL ORDER BY 1",
+    )
+    assert rows == [(day, 2 + DAYS.index(day)) for day in DAYS]  # the CLI's day kept, the UI's three added
