@@ -76,7 +76,7 @@ class PaperNotes(pa.DataFrameModel):
     digest_date: dt.date = pa.Field(description="Day of the folder holding the note.")
     arxiv_id: str = pa.Field(
         str_matches=ARXIV_ID_PATTERN,
-        description="arXiv id from the file name papers_note_<id>.md; joins stg_digest_entries.",
+        description="arXiv id from the file name papers_note_{id}.md; joins stg_digest_entries.",
     )
     source_path: str = pa.Field(description="The note, relative to the digests folder (its text stays there).")
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -174,3 +175,19 @@ def test_schedule_materializes_yesterday():
     with dg.build_schedule_context(scheduled_execution_time=when) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-03-09"
+
+
+def test_no_description_holds_an_html_like_tag():
+    """The UI renders descriptions as Markdown: `<data-dir>` would be read as a tag and shown blank."""
+    graph = build_definitions().resolve_asset_graph()
+    texts = []
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        texts.append(node.description or "")
+        texts += (
+            [c.description or "" for c in node.metadata["dagster/column_schema"].columns]
+            if ("dagster/column_schema" in node.metadata)
+            else []
+        )
+    texts += [graph.get_check_spec(k).description or "" for k in graph.asset_check_keys]
+    assert [t for t in texts if re.search(r"<[A-Za-z][\w-]*>", t)] == []
