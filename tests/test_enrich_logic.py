@@ -1,0 +1,69 @@
+"""The pure bookkeeping of enrichment: what to do about a day's list, and how an outcome is recorded."""
+
+import datetime as dt
+
+import pytest
+
+from papertrend.schemas import ENRICHMENT_STATUS_GITHUB
+from papertrend.sources.http import ClientError, FetchError, ServiceUnreachable
+from papertrend.transforms.enrich import OFFLINE, Outcomes, hf_day_action, merge_status
+
+NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("has_digest", "settled", "stored", "refresh", "action"),
+    [
+        (False, True, True, False, "none"),  # no digest that day: nothing is fetched
+        (True, True, True, False, "keep"),  # a list fetched once is a snapshot: kept
+        (True, True, True, True, "fetch"),  # unless asked to refresh
+        (True, False, True, False, "fetch"),  # the last attempt failed: ask again
+        (True, True, False, False, "fetch"),  # settled but the file is gone: ask again
+    ],
+)
+def test_hf_day_action(has_digest, settled, stored, refresh, action):
+    assert hf_day_action(has_digest, settled, stored, refresh) == action
+
+
+def test_outcomes_record_answers_failures_and_stop_asking_an_unreachable_service():
+    asked = []
+
+    def answer(value):
+        def fetch():
+            asked.append(value)
+            if isinstance(value, Exception):
+                raise value
+            return value
+
+        return fetch
+
+    outcomes = Outcomes("github_repo", NOW)
+    assert outcomes.call("a/ok", answer({"id": 1})) == (True, {"id": 1})
+    assert outcomes.call("a/gone", answer(ClientError("HTTP 451", 1, 451)), refused="restricted") == (False, None)
+    assert outcomes.call("a/flaky", answer(FetchError("HTTP 502 after 5 attempts", 5))) == (False, None)
+    assert outcomes.call("a/down", answer(ServiceUnreachable("connection refused", 2)), "github_history") == (
+        False,
+        None,
+    )
+    assert outcomes.call("a/later", answer({"id": 2})) == (False, None)  # not asked: unreachable
+    assert len(asked) == 4
+    rows = [(r["source"], r["key"], r["status"], r["reason"], r["attempts"]) for r in outcomes.rows]
+    assert rows == [
+        ("github_repo", "a/gone", "restricted", "HTTP 451", 1),
+        ("github_repo", "a/flaky", "error", "HTTP 502 after 5 attempts", 5),
+        ("github_history", "a/down", "pending", "connection refused", 2),
+        ("github_repo", "a/later", "pending", "connection refused", 0),
+    ]
+    assert {r["last_attempt_at"] for r in outcomes.rows} == {NOW}
+
+
+def test_offline_outcomes_send_nothing_and_attempts_add_up_over_runs():
+    outcomes = Outcomes("github_repo", NOW, unreachable=OFFLINE)
+    assert outcomes.call("a/b", lambda: pytest.fail("offline: nothing may be asked")) == (False, None)
+    first = merge_status(ENRICHMENT_STATUS_GITHUB, ENRICHMENT_STATUS_GITHUB.empty(), outcomes.rows)
+    later = Outcomes("github_repo", NOW + dt.timedelta(days=1))
+    later.record("a/b", "error", "HTTP 500", 3)
+    merged = merge_status(ENRICHMENT_STATUS_GITHUB, first, later.rows)
+    assert merged.select("key", "status", "attempts").rows() == [("a/b", "error", 3)]
+    assert merged.get_column("last_attempt_at").to_list() == [NOW + dt.timedelta(days=1)]
+    assert ENRICHMENT_STATUS_GITHUB.validate(merged) is None
