@@ -174,16 +174,20 @@ def test_arxiv_refetched_only_on_refresh_or_past_max_age(capsys, tmp_path, fake_
     start = clock.now().replace(microsecond=0)
     os.environ[clock.ENV_NOW] = start.isoformat()
     assert run_cli(capsys, *args)[0] == 0
-    [(first_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
-    assert first_fetch == start
+    # compared in UTC: read back in a local zone, 01:30 on the day clocks fall back is ambiguous, and Python
+    # never finds an ambiguous local time equal to a time in another zone (PEP 495)
+    last_fetch = "SELECT max(fetched_at) AT TIME ZONE 'UTC' FROM dim_paper"
+    utc = start.replace(tzinfo=None)
+    [(first_fetch,)] = query(data / "warehouse.duckdb", last_fetch)
+    assert first_fetch == utc
     server.reset_counts()
     os.environ[clock.ENV_NOW] = (start + dt.timedelta(hours=1)).isoformat()
     assert run_cli(capsys, *args)[0] == 0
     assert sum(server.counts.values()) == 0
     assert run_cli(capsys, *args, "--refresh")[0] == 0
     assert server.counts["arxiv"] == 1 and server.counts["hf_daily"] == 1
-    [(second_fetch,)] = query(data / "warehouse.duckdb", "SELECT max(fetched_at) FROM dim_paper")
-    assert second_fetch == start + dt.timedelta(hours=1)
+    [(second_fetch,)] = query(data / "warehouse.duckdb", last_fetch)
+    assert second_fetch == utc + dt.timedelta(hours=1)
     server.reset_counts()
     os.environ["PAPERTREND_ARXIV_MAX_AGE_DAYS"] = "0"  # every record is too old
     assert run_cli(capsys, *args)[0] == 0
