@@ -82,3 +82,8 @@ def require_contract(table: TableContract, frames: dict[str, pl.DataFrame]) -> N
     failures = table.validate(combined)
     if failures is not None:
         raise ValueError(f"{table.name} breaks its contract (a papertrend bug, not bad input):\n{failures.head(20)}")
+
+
+def first_days(counts_by_day: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
+    """A whole-table check's days to look at: the first ``limit`` (day, count) rows as a Markdown list."""
+    return dg.MetadataValue.md("\n".join(f"- {day}: {n}" for day, n in counts_by_day.head(limit).iter_rows()) or "none")

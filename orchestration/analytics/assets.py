@@ -7,7 +7,7 @@ import polars as pl
 
 from papertrend.orchestration import progress
 from papertrend.orchestration.checks import targeting_latest
-from papertrend.orchestration.metadata import asset_spec
+from papertrend.orchestration.metadata import asset_spec, first_days
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import (
     BRIDGE_PAPER_TOPIC,
@@ -132,9 +132,7 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                 {
                     "flagged": flagged.height,
                     "days_flagged": flagged_days.height,
-                    "first_days_flagged": dg.MetadataValue.md(
-                        "\n".join(f"- {d}: {n}" for d, n in flagged_days.head(10).iter_rows()) or "none"
-                    ),
+                    "first_days_flagged": first_days(flagged_days),
                 },
             ),
         ]

@@ -5,7 +5,13 @@ import polars as pl
 
 from papertrend.orchestration import progress
 from papertrend.orchestration.checks import require_whole_selection, targeting_latest
-from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations, require_contract
+from papertrend.orchestration.metadata import (
+    asset_spec,
+    contract_check_spec,
+    contract_evaluations,
+    first_days,
+    require_contract,
+)
 from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
@@ -134,9 +140,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                             "\n".join(f"- {r}" for r in lacking.get_column("reason").drop_nulls().unique().head(5))
                             or "none"
                         ),
-                        "first_days_lacking": dg.MetadataValue.md(
-                            "\n".join(f"- {d}: {n}" for d, n in days_lacking.head(10).iter_rows()) or "none"
-                        ),
+                        "first_days_lacking": first_days(days_lacking),
                     },
                 )
             ],

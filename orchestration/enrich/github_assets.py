@@ -6,7 +6,7 @@ import polars as pl
 from papertrend.orchestration import progress
 from papertrend.orchestration.checks import require_whole_selection, targeting_latest
 from papertrend.orchestration.enrich.assets import GROUP
-from papertrend.orchestration.metadata import asset_spec, require_contract
+from papertrend.orchestration.metadata import asset_spec, first_days, require_contract
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
     BRIDGE_PAPER_REPO,
@@ -364,9 +364,7 @@ def build_github_assets() -> list[dg.AssetsDefinition]:
                         "days_compared": compared.get_column("star_date").n_unique(),
                         "days_disagreeing": by_day.height,
                         "max_abs_diff": int(compared.get_column("abs_diff").max() or 0),
-                        "first_days_disagreeing": dg.MetadataValue.md(
-                            "\n".join(f"- {d}: {n}" for d, n in by_day.head(10).iter_rows()) or "none"
-                        ),
+                        "first_days_disagreeing": first_days(by_day),
                     },
                 )
             ],
