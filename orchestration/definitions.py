@@ -25,6 +25,29 @@ from papertrend.warehouse import DataDir
 JOB_NAME = "papertrend_job"
 
 
+def build_daily_schedule(job) -> dg.ScheduleDefinition:
+    """Each morning at 09:00 UTC, the day before the tick (its digest is written the morning after it).
+
+    The day is taken from the tick's own time, not from the partitions' end: with papertrend's clock
+    pinned ahead of Dagster's, the partitions carry an end offset that would shift a partitioned
+    job's schedule by as many days.
+    """
+
+    @dg.schedule(
+        job=job,
+        cron_schedule="0 9 * * *",
+        execution_timezone="UTC",
+        name="daily_digest_schedule",
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="Each morning, yesterday's digest (it is written the morning after its day).",
+    )
+    def daily_digest_schedule(context: dg.ScheduleEvaluationContext):
+        day = context.scheduled_execution_time.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+        return dg.RunRequest(run_key=day.isoformat(), partition_key=day.isoformat())
+
+    return daily_digest_schedule
+
+
 def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
     """The definitions; ``first_day`` extends the partitions back to a day the lake does not hold yet (the CLI)."""
     config = config_from_env()
@@ -51,15 +74,7 @@ def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
         assets=assets,
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def)],
-        schedules=[
-            dg.build_schedule_from_partitioned_job(
-                job,
-                name="daily_digest_schedule",
-                hour_of_day=9,
-                default_status=dg.DefaultScheduleStatus.STOPPED,
-                description="Each morning, yesterday's digest (it is written the morning after its day).",
-            )
-        ],
+        schedules=[build_daily_schedule(job)],
         resources={"papertrend": config, "enrichment": enrichment_from_env()},
         # One process per run: a step subprocess costs ~20 s and buys nothing for this pipeline.
         executor=dg.in_process_executor,

@@ -104,7 +104,7 @@ def test_partitions_schedule_and_sensor_see_the_same_yesterday(name, pin_clock):
     assert job.partitions_def.get_last_partition_key() == yesterday
     schedule = defs.resolve_schedule_def("daily_digest_schedule")
     nine = dt.datetime.combine(clock.today_utc(), dt.time(9), dt.UTC)
-    with dg.build_schedule_context(scheduled_execution_time=nine) as context:
+    with dg.build_schedule_context(scheduled_execution_time=nine, repository_def=defs.get_repository_def()) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == yesterday
 

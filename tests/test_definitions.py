@@ -172,7 +172,7 @@ def test_schedule_materializes_yesterday():
     defs = build_definitions()
     schedule = defs.resolve_schedule_def("daily_digest_schedule")
     when = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
-    with dg.build_schedule_context(scheduled_execution_time=when) as context:
+    with dg.build_schedule_context(scheduled_execution_time=when, repository_def=defs.get_repository_def()) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-03-09"
 
