@@ -14,7 +14,8 @@ FROM digest_files AS f
 LEFT JOIN (
     SELECT
         digest_date,
-        round(sum(score), 2) AS total_score,
+        -- DECIMAL: a parallel sum of doubles can differ in its last bit between builds and flip the rounding
+        round(sum(score::DECIMAL(18, 4))::DOUBLE, 2) AS total_score,
         CAST(count(*) FILTER (WHERE is_golden) AS BIGINT) AS golden_count,
         max(score) AS top_score
     FROM stg_digest_entries

@@ -20,7 +20,8 @@ SELECT
     count(*) AS appearances,
     count(DISTINCT arxiv_id) AS papers,
     round(count(*) / sum(count(*)) OVER (PARTITION BY period, period_start), 4) AS share,
-    round(avg(score), 2) AS mean_score,
+    -- DECIMAL: a parallel sum of doubles can differ in its last bit between builds and flip the rounding
+    round(avg(score::DECIMAL(18, 4)), 2) AS mean_score,
     count(*) FILTER (WHERE is_golden) AS golden_count
 FROM periods
 GROUP BY period, period_start, top_org_key

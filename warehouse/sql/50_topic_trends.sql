@@ -19,7 +19,8 @@ labelled AS (
     WHERE b.source IN ('title_en', 'abstract', 'arxiv_category')
 ),
 counts AS (
-    SELECT week_start, topic_key, count(*) AS papers, round(avg(score), 2) AS mean_score
+    -- DECIMAL: a parallel sum of doubles can differ in its last bit between builds and flip the rounding
+    SELECT week_start, topic_key, count(*) AS papers, round(avg(score::DECIMAL(18, 4)), 2) AS mean_score
     FROM labelled
     GROUP BY week_start, topic_key
 )
