@@ -21,18 +21,6 @@ from pathlib import Path
 from papertrend.orchestration import settings
 from papertrend.transforms import clock
 
-DAGSTER_YAML_MARKER = "# Written by papertrend"
-DAGSTER_YAML = """\
-# Written by papertrend; rewritten when papertrend's defaults change. Remove this first line to keep your edits.
-# The CLI and `papertrend ui` share this instance: Dagster's own storage, in this folder.
-telemetry:
-  enabled: false
-"""
-# A single-run range records ONE "planned" event per asset instead of one per asset and day (Dagster's
-# own switch, read where runs are created: this process, or the UI's webserver and daemon). The price:
-# when such a run fails, its days show as missing rather than failed; the failed run is on the backfill page.
-PLANNED_EVENTS_SWITCH = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-
 
 class CliError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
@@ -115,36 +103,10 @@ def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool 
         os.environ[settings.ENV_OFFLINE] = "1"
     if refresh:
         os.environ[settings.ENV_REFRESH] = "1"
+    from papertrend.orchestration.instance import prepare_home
     from papertrend.warehouse import DataDir
 
-    home = Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home)
-    home.mkdir(parents=True, exist_ok=True)
-    config_file = home / "dagster.yaml"
-    wanted = DAGSTER_YAML
-    if not config_file.exists() or (
-        config_file.read_text().startswith(DAGSTER_YAML_MARKER) and config_file.read_text() != wanted
-    ):
-        config_file.write_text(wanted)
-    os.environ["DAGSTER_HOME"] = str(home)
-    os.environ.setdefault(PLANNED_EVENTS_SWITCH, "1")
-
-
-def _instance():
-    """The Dagster instance at DAGSTER_HOME, its databases created by one process at a time.
-
-    Two runs started together on a new data dir would otherwise both create the SQLite schemas and
-    collide (alembic's version stamp is unique).
-    """
-    import dagster as dg
-    from filelock import FileLock
-
-    home = Path(os.environ["DAGSTER_HOME"])
-    with FileLock(str(home / ".initialise.lock")):
-        instance = dg.DagsterInstance.get()
-        instance.get_runs(limit=1)
-        instance.schedule_storage.all_instigator_state()
-        instance.event_log_storage.get_asset_records()
-    return instance
+    prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home))
 
 
 def _quiet_dagster() -> None:
@@ -187,11 +149,12 @@ def cmd_run(args) -> int:
 
     from papertrend.orchestration import progress
     from papertrend.orchestration.definitions import JOB_NAME, build_definitions
+    from papertrend.orchestration.instance import get_instance
 
     # Days before the first partition are added for this run; once loaded, the lake holds them and every
     # later process (the UI, the daemon) counts them among its partitions.
     job = build_definitions(first_day=start).resolve_job_def(JOB_NAME)
-    instance = _instance()
+    instance = get_instance()
     days = (end - start).days + 1
     started = time.monotonic()
     with Progress(

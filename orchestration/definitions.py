@@ -16,6 +16,7 @@ from papertrend.orchestration.enrich.github_assets import build_github_assets
 from papertrend.orchestration.ingest.assets import build_ingest_assets
 from papertrend.orchestration.ingest.reports_assets import build_reports_assets
 from papertrend.orchestration.ingest.sensors import build_digest_sensor
+from papertrend.orchestration.instance import SERVICE_TAGS, build_dead_run_sensor
 from papertrend.orchestration.partitions import daily_partitions
 from papertrend.orchestration.publish.assets import build_publish_asset
 from papertrend.orchestration.resources import config_from_env, enrichment_from_env
@@ -65,6 +66,7 @@ def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
+        tags=SERVICE_TAGS,  # the run queue starts one run per tag at a time (orchestration/instance.py)
         description=(
             "Everything, for a range of days, as one run: the days' own tables (ingest, Hugging Face lists), then "
             "the whole-history tables they feed (enrichment, model, warehouse, report)."
@@ -73,7 +75,7 @@ def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=assets,
         jobs=[job],
-        sensors=[build_digest_sensor(job, partitions_def)],
+        sensors=[build_digest_sensor(job, partitions_def), build_dead_run_sensor()],
         schedules=[build_daily_schedule(job)],
         resources={"papertrend": config, "enrichment": enrichment_from_env()},
         # One process per run: a step subprocess costs ~20 s and buys nothing for this pipeline.

@@ -4,8 +4,10 @@ from pathlib import Path
 import dagster as dg
 
 from papertrend.orchestration import settings
+from papertrend.orchestration.instance import ENV_POSTGRES_URL, record_worker
 from papertrend.sources import arxiv, github, huggingface
-from papertrend.sources.http import RetryPolicy, shared_limiter
+from papertrend.sources.http import RateLimiter, RetryPolicy, shared_limiter
+from papertrend.sources.pacing import postgres_ledger
 from papertrend.transforms.discovery import SourceTree, discover_digests, scan_sources
 from papertrend.warehouse import DataDir
 
@@ -24,6 +26,10 @@ class PapertrendConfig(dg.ConfigurableResource):
     @property
     def data(self) -> DataDir:
         return DataDir(self.data_dir)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Once per run, in the run's own process: the dead-run monitor (orchestration/instance.py) reads it.
+        record_worker(context.instance, context.run_id)
 
     def discover(self) -> dict:
         return discover_digests(self.digests_dir)
@@ -62,19 +68,25 @@ class EnrichmentConfig(dg.ConfigurableResource):
             max_attempts=self.max_attempts, backoff_base_s=self.backoff_base_s, timeout_s=self.http_timeout_s
         )
 
+    def _limiter(self, service: str, interval_s: float, state_dir: Path) -> RateLimiter:
+        # Runs on other machines share only the team instance's database: pace there. Like the token, the
+        # URL (it carries a password) is read here and is no resource field, so Dagster never records it.
+        url = os.environ.get(ENV_POSTGRES_URL)
+        return shared_limiter(service, interval_s, state_dir, postgres_ledger(url) if url else None)
+
     def arxiv_client(self, state_dir: Path) -> arxiv.ArxivClient:
-        limiter = shared_limiter("arxiv", self.arxiv_min_interval_s, state_dir)
+        limiter = self._limiter("arxiv", self.arxiv_min_interval_s, state_dir)
         return arxiv.ArxivClient(self.arxiv_url, limiter, self._policy())
 
     def github_client(self, state_dir: Path) -> github.GitHubClient:
         # The token is read here and only here: it is no resource field, so Dagster never records it.
-        limiter = shared_limiter("github", self.github_min_interval_s, state_dir)
+        limiter = self._limiter("github", self.github_min_interval_s, state_dir)
         return github.GitHubClient(
             self.github_url, limiter, self._policy(), token=os.environ.get("GITHUB_TOKEN") or None
         )
 
     def hf_client(self, state_dir: Path) -> huggingface.HuggingFaceClient:
-        limiter = shared_limiter("huggingface", self.hf_min_interval_s, state_dir)
+        limiter = self._limiter("huggingface", self.hf_min_interval_s, state_dir)
         return huggingface.HuggingFaceClient(self.hf_url, limiter, self._policy())
 
 

@@ -1,8 +1,8 @@
 """What every HTTP client of papertrend shares: pacing, retries, and knowing when to stop.
 
 - ``RateLimiter``: at most one request per interval for a service, across every thread of the process
-  AND every process using the same data directory (a lock file plus a timestamp file), because the
-  services' limits are per machine, not per worker.
+  AND every process using the same data directory (a lock file plus a timestamp file), or every
+  machine sharing a PostgreSQL database, because the services' limits are per client, not per worker.
 - ``ServiceClient.call``: retries 429, 5xx, timeouts, dropped connections and bodies that do not
   parse, with exponential backoff and full jitter; honours ``Retry-After``; gives up with a
   ``FetchError`` that says why after ``max_attempts``.
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 import urllib3
@@ -74,49 +74,76 @@ class Throttled(Exception):
 
 
 class RateLimiter:
-    """At most one request per ``interval_s`` for one service, across threads and processes."""
+    """At most one request per ``interval_s`` for one service, across threads, processes and machines.
 
-    def __init__(self, name: str, interval_s: float, state_dir: Path | None = None):
+    Each request reserves the next free slot in a ledger shared by everyone who calls the service: the
+    process alone (no ledger), every process of one machine (``FileLedger``, the default with a state
+    folder), or every machine of a team (``PostgresLedger``, sources/pacing.py), then sleeps until it.
+    """
+
+    def __init__(self, name: str, interval_s: float, state_dir: Path | None = None, *, ledger: "Ledger | None" = None):
         self.name = name
         self.interval_s = max(0.0, interval_s)
         self._thread_lock = threading.Lock()
-        self._last = 0.0
-        self._state = Path(state_dir) / f"ratelimit-{name}" if state_dir else None
-        self._file_lock = FileLock(f"{self._state}.lock", thread_local=False) if self._state else None
+        self._ledger: Ledger = ledger or (FileLedger(state_dir) if state_dir else ProcessLedger())
 
     def wait(self) -> None:
         with self._thread_lock:
-            if self._file_lock is None or self._state is None:
-                self._last = self._sleep_until(self._last)
+            if self.interval_s <= 0:
                 return
-            state = self._state
-            state.parent.mkdir(parents=True, exist_ok=True)
-            with self._file_lock:
-                try:
-                    last = float(state.read_text() or 0)
-                except (FileNotFoundError, ValueError):
-                    last = 0.0
-                self._last = self._sleep_until(max(last, self._last))
-                state.write_text(repr(self._last))
+            delay = self._ledger.reserve(self.name, self.interval_s)
+            if delay > 0:
+                time.sleep(delay)
 
-    def _sleep_until(self, last: float) -> float:
-        # wall clock, since the timestamp is shared between processes
-        delay = last + self.interval_s - time.time()
-        if delay > 0:
-            time.sleep(delay)
-        return time.time()
+
+class Ledger(Protocol):
+    def reserve(self, service: str, interval_s: float) -> float:
+        """Take the next free slot of ``service`` (slots ``interval_s`` apart); return the seconds until it."""
+        ...
+
+
+class ProcessLedger:
+    def __init__(self):
+        self._next_free: dict[str, float] = {}
+
+    def reserve(self, service: str, interval_s: float) -> float:
+        now = time.monotonic()
+        slot = max(now, self._next_free.get(service, now))
+        self._next_free[service] = slot + interval_s
+        return slot - now
+
+
+class FileLedger:
+    """The next free slot in a file beside a lock file: every process of one machine (wall clock seconds,
+    elapsed time between processes, not papertrend's clock)."""
+
+    def __init__(self, state_dir: Path):
+        self.state_dir = Path(state_dir)
+
+    def reserve(self, service: str, interval_s: float) -> float:
+        state = self.state_dir / f"ratelimit-{service}"
+        state.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{state}.lock", thread_local=False):
+            try:
+                next_free = float(state.read_text() or 0)
+            except (FileNotFoundError, ValueError):
+                next_free = 0.0
+            now = time.time()
+            slot = max(now, next_free)
+            state.write_text(repr(slot + interval_s))
+        return slot - now
 
 
 _limiters: dict[tuple, RateLimiter] = {}
 _limiters_lock = threading.Lock()
 
 
-def shared_limiter(name: str, interval_s: float, state_dir: Path | None) -> RateLimiter:
-    """The one limiter of this process for a service (and state directory)."""
-    key = (name, interval_s, str(state_dir) if state_dir else None)
+def shared_limiter(name: str, interval_s: float, state_dir: Path | None, ledger: Ledger | None = None) -> RateLimiter:
+    """The one limiter of this process for a service (and ledger)."""
+    key = (name, interval_s, str(state_dir) if state_dir else None, id(ledger) if ledger else None)
     with _limiters_lock:
         if key not in _limiters:
-            _limiters[key] = RateLimiter(name, interval_s, state_dir)
+            _limiters[key] = RateLimiter(name, interval_s, state_dir, ledger=ledger)
         return _limiters[key]
 
 

@@ -1,6 +1,5 @@
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import duckdb
@@ -8,6 +7,7 @@ import pytest
 
 from papertrend.orchestration.cli import main
 from papertrend.transforms import clock
+from tests.services import PostgresServer, S3Server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -74,12 +74,6 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
     return {table: sorted(query(db, f"SELECT * FROM {table}"), key=repr) for table in CONTRACT_TABLES}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def fake_apis():
     """A started fake arXiv + Hugging Face server on 127.0.0.1; yields (server, base_url)."""
@@ -140,3 +134,24 @@ def local_zone(monkeypatch):
     yield set_zone
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL cluster on loopback for the session (skips, saying how to install, when absent)."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh database of its own for one test."""
+    return postgres_server.new_database()
+
+
+@pytest.fixture
+def s3_server():
+    server = S3Server()
+    yield server
+    server.stop()

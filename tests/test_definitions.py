@@ -10,6 +10,7 @@ import dagster as dg
 
 from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 from papertrend.orchestration.ingest.sensors import changed_dates, consecutive_ranges
+from papertrend.orchestration.instance import SERVICE_TAGS
 from papertrend.schemas import TABLES
 from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
@@ -95,7 +96,20 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     for check_key in graph.asset_check_keys:  # a per-day asset's checks are per day, a whole table's whole
         per_day = check_key.asset_key.to_user_string() in PER_DAY
         assert (graph.get_check_spec(check_key).partitions_def is not None) == per_day, check_key
-    assert all(not graph.get(key).pools for key in graph.get_all_asset_keys())  # see enrich/assets.py
+    # the steps that call a service claim its pool (limited on a team instance, orchestration/instance.py)
+    pools = {k.to_user_string(): set(graph.get(k).pools) for k in graph.get_all_asset_keys() if graph.get(k).pools}
+    assert pools == {
+        "dim_paper": {"arxiv"},
+        "enrichment_status_arxiv": {"arxiv"},
+        "stg_hf_daily_papers": {"huggingface"},
+        "enrichment_status_hf": {"huggingface"},
+        **dict.fromkeys(
+            ["bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "enrichment_status_github"],
+            {"github"},
+        ),
+    }
+    assert defs.resolve_sensor_def("dead_run_monitor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_job_def(JOB_NAME).tags == SERVICE_TAGS
     stg = graph.get(dg.AssetKey("stg_digest_entries"))
     columns = [c.name for c in stg.metadata["dagster/column_schema"].columns]
     assert columns[:3] == ["digest_date", "rank", "is_golden"] and "source_sha256" in columns

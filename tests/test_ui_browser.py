@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import free_port, query
+from tests.conftest import query
+from tests.services import free_port
 from tests.synthetic import synthetic_entries, write_digest
 
 pytestmark = pytest.mark.slow

@@ -5,6 +5,7 @@ import polars as pl
 
 from papertrend.orchestration import progress
 from papertrend.orchestration.checks import require_whole_selection, targeting_latest
+from papertrend.orchestration.instance import POOLS
 from papertrend.orchestration.metadata import (
     asset_spec,
     contract_check_spec,
@@ -62,8 +63,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         # Check results are AssetCheckEvaluations tied to the materialization (orchestration/checks.py), which
         # Dagster accepts only as optional outputs, i.e. when the multi-asset can be subset.
         can_subset=True,
-        # No Dagster pool: a killed run keeps its pool slot until a daemon reclaims it, and the next
-        # run would wait on it forever. The clients' limiter is machine-wide and dies with its process.
+        pool=POOLS["arxiv_metadata"],
         description=(
             "arXiv metadata for the papers of every loaded digest: what is not cached yet, batched, rate-limited, "
             "retried; with each paper's latest outcome in enrichment_status_arxiv."
@@ -156,6 +156,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
+        pool=POOLS["hf_daily_papers"],
         description=(
             "The Hugging Face daily list of each digest date (all pages), plus any digest paper missing from it; "
             "with each date's latest outcome in enrichment_status_hf."

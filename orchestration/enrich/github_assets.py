@@ -6,6 +6,7 @@ import polars as pl
 from papertrend.orchestration import progress
 from papertrend.orchestration.checks import require_whole_selection, targeting_latest
 from papertrend.orchestration.enrich.assets import GROUP
+from papertrend.orchestration.instance import POOLS
 from papertrend.orchestration.metadata import asset_spec, first_days, require_contract
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
@@ -48,6 +49,7 @@ def build_github_assets() -> list[dg.AssetsDefinition]:
                 ),
             )
         ],
+        pool=POOLS["github_stars"],
         can_subset=True,  # for the tied check results (orchestration/checks.py); the tables go together
         description=(
             "Repositories linked by the papers of every loaded digest, their metadata, current counts, star "

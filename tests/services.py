@@ -1,0 +1,155 @@
+"""Real servers for tests, started on loopback from installed packages, stopped afterwards.
+
+- PostgreSQL from Debian's ``postgresql`` package: ``initdb`` and ``pg_ctl`` in a temporary folder on a
+  free port. PostgreSQL refuses to run as root (CI runs as root), so as root it runs as the package's
+  ``postgres`` user.
+- An S3-compatible server: moto's server mode (``moto[server]``, a dev dependency).
+
+When a package is missing the test skips and says how to install it.
+"""
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+INSTALL_POSTGRES = "PostgreSQL is not installed: `apt-get install postgresql` (Debian; .ci/run does it in CI)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_bin() -> Path | None:
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(candidate, "initdb").exists():
+            return Path(candidate)
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+class PostgresServer:
+    """One PostgreSQL cluster; each test takes a database of its own (``new_database``)."""
+
+    def __init__(self):
+        bindir = _postgres_bin()
+        if bindir is None:
+            pytest.skip(INSTALL_POSTGRES)
+        self.bindir = bindir
+        self.port = free_port()
+        self.user = "papertrend"
+        self.password = "SYNTHETIC-test-password"
+        self.root = Path(tempfile.mkdtemp(prefix="papertrend-pg-"))
+        self._as: list[str] = []
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.skip("running as root and no 'postgres' user to run PostgreSQL as: " + INSTALL_POSTGRES)
+            os.chown(self.root, owner.pw_uid, owner.pw_gid)
+            self._as = ["runuser", "-u", "postgres", "--"]
+        self.data = self.root / "data"
+        password_file = self.root / "pw"
+        password_file.write_text(self.password)
+        if self._as:
+            os.chown(password_file, pwd.getpwnam("postgres").pw_uid, -1)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--pwfile",
+            str(password_file),
+            "-A",
+            "scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start")
+
+    def _run(self, tool: str, *args: str) -> None:
+        result = subprocess.run(
+            [*self._as, str(self.bindir / tool), *args], capture_output=True, text=True, check=False, cwd=self.root
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{tool} failed ({result.returncode}): {result.stderr or result.stdout}")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        import psycopg2
+
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        connection = psycopg2.connect(self.url())
+        connection.autocommit = True  # CREATE DATABASE runs outside a transaction
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            connection.close()
+        return self.url(name)
+
+    def log(self) -> str:
+        path = self.root / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+class S3Server:
+    """moto's S3-compatible server on a free loopback port (its own thread), with one bucket."""
+
+    def __init__(self, bucket: str = "papertrend-lake"):
+        try:
+            from moto.server import ThreadedMotoServer
+        except ImportError:
+            pytest.skip("moto's server mode is not installed: `pip install 'moto[server]'` (a dev dependency)")
+        self.port = free_port()
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.bucket = bucket
+        self.environ = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "SYNTHETICACCESSKEY",
+            "AWS_SECRET_ACCESS_KEY": "SYNTHETIC-secret-key-never-recorded",
+            "AWS_REGION": "us-east-1",
+        }
+        import boto3
+
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=self.environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.environ["AWS_SECRET_ACCESS_KEY"],
+        )
+        self.client.create_bucket(Bucket=bucket)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def stop(self) -> None:
+        self._server.stop()
