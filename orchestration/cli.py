@@ -470,6 +470,9 @@ def cmd_report(args) -> int:
 
 def cmd_ui(args) -> int:
     _export_settings(args.digests, args.data_dir)
+    from papertrend.orchestration.instance import get_instance
+
+    get_instance()  # storage created (and a team instance's pools set) once, before three processes open it
     command = [
         sys.executable,
         "-m",

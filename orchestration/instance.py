@@ -15,6 +15,7 @@ lake and the same external service, and both watch for runs whose process died (
 
 import os
 import socket
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -126,7 +127,30 @@ def get_instance() -> dg.DagsterInstance:
         instance.get_runs(limit=1)
         instance.schedule_storage.all_instigator_state()
         instance.event_log_storage.get_asset_records()
+        if os.environ.get(ENV_POSTGRES_URL):
+            _initialise_pools(instance)
     return instance
+
+
+def _initialise_pools(instance: dg.DagsterInstance) -> None:
+    """Give each service's pool its limit row before any run claims a slot.
+
+    Dagster creates the row on a pool's first use; two runs doing so at once on a new database collide
+    (a unique key), and the loser's run fails. Created here, where a collision is retried.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    storage = instance.event_log_storage
+    for pool in sorted(set(POOLS.values())):
+        for attempt in range(4):
+            try:
+                if pool not in storage.get_concurrency_keys():
+                    storage.initialize_concurrency_limit_to_default(pool)
+                break
+            except SQLAlchemyError:
+                if attempt == 3:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
 
 # --- runs whose process died -------------------------------------------------------------------------

@@ -355,3 +355,70 @@ def test_a_killed_cli_run_is_marked_failed_by_the_dead_run_monitor(tmp_path, pos
     assert run is not None and run.status == dg.DagsterRunStatus.FAILURE
     # a live run is left alone: the monitor marks nothing more
     assert "alive" in str(build_dead_run_sensor()(dg.build_sensor_context(instance=instance)).skip_message)
+
+
+def test_the_pace_holds_across_machines_that_share_only_postgresql(tmp_path, postgres_url, fake_apis):
+    """Two runs at once, each with a data directory of its own (two machines: no lock file in common), one
+    PostgreSQL: together they send Hugging Face and arXiv no more than one request per interval."""
+    server, base = fake_apis
+    interval = 0.4
+    for machine in ("a", "b"):
+        for day in DAYS[:4]:
+            write_digest(tmp_path / machine / "digests", day, synthetic_entries(day, 2))
+    environment = os.environ | {
+        ENV_POSTGRES_URL: postgres_url,
+        "PAPERTREND_OFFLINE": "0",
+        "PAPERTREND_GITHUB": "off",
+        "HF_API_URL": base,
+        "ARXIV_API_URL": f"{base}/api/query",
+        "HF_MIN_INTERVAL_S": str(interval),
+        "ARXIV_MIN_INTERVAL_S": str(interval),
+    }
+    runs = [
+        subprocess.Popen(
+            [Path(sys.executable).parent / "papertrend", "run", "--no-progress"]
+            + ["--digests", str(tmp_path / m / "digests"), "--data-dir", str(tmp_path / m / "data")],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for m in ("a", "b")
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err.decode()
+    arrivals = sorted(server.arrivals["hf_daily"] + server.arrivals["hf_paper"])
+    assert len(arrivals) >= 2 * (4 + 8)  # both machines asked: every day's list and every paper
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    assert min(gaps) >= interval - 0.05, sorted(gaps)[:3]
+    arxiv = sorted(server.arrivals["arxiv"])
+    assert len(arxiv) >= 2 and min(b - a for a, b in zip(arxiv, arxiv[1:], strict=False)) >= interval - 0.05
+
+
+def test_ledgers_on_two_machines_hand_out_slots_one_interval_apart(postgres_url):
+    """The ledger alone, two connections standing for two machines, four threads each."""
+    import threading
+
+    from papertrend.sources.pacing import PostgresLedger
+
+    ledgers = [PostgresLedger(postgres_url), PostgresLedger(postgres_url)]
+    slots: list[float] = []
+    lock = threading.Lock()
+
+    def take(ledger: PostgresLedger) -> None:
+        for _ in range(5):
+            asked = time.monotonic()
+            delay = ledger.reserve("arxiv", 0.2)
+            with lock:
+                slots.append(asked + delay)
+
+    threads = [threading.Thread(target=take, args=(ledgers[i % 2],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    slots.sort()
+    assert len(slots) == 20
+    # 20 slots 0.2 s apart span 3.8 s: each reservation moved the shared next slot on by one interval
+    gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
+    assert min(gaps) >= 0.2 - 0.03 and slots[-1] - slots[0] >= 19 * 0.2 - 0.05
