@@ -2,13 +2,14 @@
 
 Everything lives under one data directory::
 
-    <data-dir>/lake/<table>/digest_date=YYYY-MM-DD/data.parquet
+    <data-dir>/lake/<table>/digest_date=YYYY-MM-DD/data.parquet   (or under PAPERTREND_LAKE_URL, s3://…)
     <data-dir>/warehouse.duckdb        analyst database, replaced atomically on each publish
     <data-dir>/report/                 trend_report.html and its charts as PNG
     <data-dir>/dagster_home/           the Dagster instance shared by the CLI and the UI
     <data-dir>/.write.lock             serialises writers (two runs never interleave writes)
 """
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from papertrend.warehouse.lake import Lake
 from papertrend.warehouse.publish import publish
 
 ANALYST_DB_NAME = "warehouse.duckdb"
+ENV_LAKE_URL = "PAPERTREND_LAKE_URL"
 
 
 class DataDir:
@@ -26,7 +28,8 @@ class DataDir:
 
     @property
     def lake(self) -> Lake:
-        return Lake(self.root / "lake")
+        """The local folder ``lake``, or object storage when PAPERTREND_LAKE_URL names it (s3://bucket/prefix)."""
+        return Lake(os.environ.get(ENV_LAKE_URL) or self.root / "lake")
 
     @property
     def analyst_db(self) -> Path:
@@ -59,4 +62,4 @@ class DataDir:
             yield
 
 
-__all__ = ["ANALYST_DB_NAME", "DataDir", "Lake", "publish"]
+__all__ = ["ANALYST_DB_NAME", "ENV_LAKE_URL", "DataDir", "Lake", "publish"]

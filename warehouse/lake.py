@@ -1,17 +1,23 @@
 """The Parquet lake: one folder per table, Hive-partitioned by ``digest_date`` where partitioned.
 
-Layout under ``<data-dir>/lake``::
+Layout under ``<data-dir>/lake`` (or under ``PAPERTREND_LAKE_URL``, e.g. ``s3://bucket/prefix``)::
 
     <table>/digest_date=YYYY-MM-DD/data.parquet   partitioned tables
     <table>/data.parquet                           unpartitioned tables
 
-Every write goes to a temporary file beside its target and is swapped in with ``os.replace``, so a
-reader sees either the old partition or the new one, never half of one, and a process killed mid-write
-leaves the old data in place. A partition with no rows is still written (an empty file with the
+Every write replaces its file whole, so a reader sees either the old partition or the new one, never
+half of one, and a process killed mid-write leaves the old data in place: on a local disk a temporary
+file beside the target is swapped in with ``os.replace``; in object storage each file is one PUT
+(obstore, the Python binding of the Rust ``object_store`` crate that polars itself uses), which the
+store applies whole or not at all. A partition with no rows is still written (an empty file with the
 table's schema): it records that the day was processed, and replaces whatever the day held before.
+
+Object storage is configured by the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` variables, read by obstore; papertrend never stores them.
 """
 
 import datetime as dt
+import io
 import os
 import uuid
 from pathlib import Path
@@ -24,26 +30,52 @@ PARQUET_NAME = "data.parquet"
 
 
 class Lake:
+    """The lake in a local folder (``root`` a path) or in object storage (``root`` an ``s3://…`` URL)."""
+
     def __init__(self, root: str | Path):
-        self.root = Path(root)
+        self.url = str(root)
+        self._store = _object_store(self.url) if "://" in self.url else None
+        self.root = Path(root) if self._store is None else None
+
+    @property
+    def is_local(self) -> bool:
+        return self._store is None
+
+    def _key(self, table: TableContract, digest_date: dt.date | None = None) -> str:
+        if digest_date is None:
+            return f"{table.name}/{PARQUET_NAME}"
+        return f"{table.name}/digest_date={digest_date.isoformat()}/{PARQUET_NAME}"
+
+    def _local(self, key: str) -> Path:
+        assert self.root is not None
+        return self.root / key
 
     def table_dir(self, table: TableContract) -> Path:
-        return self.root / table.name
+        return self._local(table.name)
 
     def partition_path(self, table: TableContract, digest_date: dt.date) -> Path:
-        return self.table_dir(table) / f"digest_date={digest_date.isoformat()}" / PARQUET_NAME
+        return self._local(self._key(table, digest_date))
 
     def glob(self, table: TableContract) -> str:
+        """The local files of a table, as a glob for DuckDB's read_parquet."""
         pattern = f"*/{PARQUET_NAME}" if table.partitioned else PARQUET_NAME
         return str(self.table_dir(table) / pattern)
 
     def has_data(self, table: TableContract) -> bool:
-        directory = self.table_dir(table)
         if table.partitioned:
-            return any(directory.glob(f"*/{PARQUET_NAME}"))
-        return (directory / PARQUET_NAME).exists()
+            return bool(self.partition_dates(table))
+        key = self._key(table)
+        if self._store is None:
+            return self._local(key).exists()
+        import obstore
 
-    def write_partition(self, table: TableContract, digest_date: dt.date, frame: pl.DataFrame) -> Path:
+        try:
+            obstore.head(self._store, key)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def write_partition(self, table: TableContract, digest_date: dt.date, frame: pl.DataFrame) -> str:
         """Replace one date's partition of ``table`` with ``frame`` (its rows all of that date)."""
         if not table.partitioned:
             raise ValueError(f"{table.name} is not partitioned")
@@ -51,36 +83,58 @@ class Lake:
         dates = frame.get_column("digest_date").unique().to_list()
         if dates and dates != [digest_date]:
             raise ValueError(f"{table.name}: rows for {dates} written to partition {digest_date}")
-        target = self.partition_path(table, digest_date)
-        _atomic_write(frame.drop("digest_date"), target)
-        return target
+        return self._write(self._key(table, digest_date), frame.drop("digest_date"))
 
-    def write_table(self, table: TableContract, frame: pl.DataFrame) -> Path:
+    def write_table(self, table: TableContract, frame: pl.DataFrame) -> str:
         if table.partitioned:
             raise ValueError(f"{table.name} is partitioned; write it a partition at a time")
-        target = self.table_dir(table) / PARQUET_NAME
-        _atomic_write(table.conform(frame), target)
-        return target
+        return self._write(self._key(table), table.conform(frame))
+
+    def _write(self, key: str, frame: pl.DataFrame) -> str:
+        if self._store is None:
+            _atomic_write(frame, self._local(key))
+            return str(self._local(key))
+        import obstore
+
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd", statistics=True)
+        obstore.put(self._store, key, buffer.getvalue())  # one PUT: the object is replaced whole
+        return f"{self.url.rstrip('/')}/{key}"
+
+    def _read_bytes(self, key: str) -> bytes | None:
+        import obstore
+
+        assert self._store is not None
+        try:
+            return bytes(obstore.get(self._store, key).bytes())
+        except FileNotFoundError:
+            return None
+
+    def _read(self, key: str) -> pl.DataFrame | None:
+        if self._store is None:
+            path = self._local(key)
+            return pl.read_parquet(path) if path.exists() else None
+        data = self._read_bytes(key)
+        return None if data is None else pl.read_parquet(io.BytesIO(data))
 
     def read_partition(self, table: TableContract, digest_date: dt.date) -> pl.DataFrame | None:
-        path = self.partition_path(table, digest_date)
-        if not path.exists():
+        frame = self._read(self._key(table, digest_date))
+        if frame is None:
             return None
-        return (
-            pl.read_parquet(path)
-            .with_columns(pl.lit(digest_date).alias("digest_date"))
-            .select(table.polars_schema.keys())
-        )
+        return frame.with_columns(pl.lit(digest_date).alias("digest_date")).select(table.polars_schema.keys())
 
     def read_table(self, table: TableContract) -> pl.DataFrame:
         """An unpartitioned table, or an empty frame of its schema when never written."""
-        path = self.table_dir(table) / PARQUET_NAME
-        return table.conform(pl.read_parquet(path)) if path.exists() else table.empty()
+        frame = self._read(self._key(table))
+        return table.conform(frame) if frame is not None else table.empty()
 
     def read_all(self, table: TableContract) -> pl.DataFrame:
         """Every row of a table, all partitions together (an empty frame of its schema when none)."""
         if not table.partitioned:
             return self.read_table(table)
+        if self._store is not None:
+            frames = [self.read_partition(table, day) for day in self.partition_dates(table)]
+            return pl.concat([table.conform(f) for f in frames if f is not None]) if frames else table.empty()
         if not self.has_data(table):
             return table.empty()
         frame = pl.scan_parquet(
@@ -90,10 +144,23 @@ class Lake:
 
     def partition_dates(self, table: TableContract) -> list[dt.date]:
         prefix = "digest_date="
-        return sorted(
-            dt.date.fromisoformat(p.parent.name.removeprefix(prefix))
-            for p in self.table_dir(table).glob(f"{prefix}*/{PARQUET_NAME}")
-        )
+        if self._store is None:
+            folders = [p.parent.name for p in self.table_dir(table).glob(f"{prefix}*/{PARQUET_NAME}")]
+        else:
+            import obstore
+
+            keys = [m["path"] for batch in obstore.list(self._store, f"{table.name}/") for m in batch]
+            folders = [k.split("/")[1] for k in keys if k.count("/") == 2 and k.endswith(f"/{PARQUET_NAME}")]
+        return sorted(dt.date.fromisoformat(f.removeprefix(prefix)) for f in folders if f.startswith(prefix))
+
+
+def _object_store(url: str):
+    """obstore's store for ``url``, configured from the standard AWS_* variables (never recorded here)."""
+    from obstore.store import from_url
+
+    # A plain-HTTP endpoint (an S3-compatible server inside a private network) must be allowed explicitly.
+    allow_http = (os.environ.get("AWS_ENDPOINT_URL") or "").startswith("http://")
+    return from_url(url, client_options={"allow_http": allow_http})
 
 
 def _atomic_write(frame: pl.DataFrame, target: Path) -> None:

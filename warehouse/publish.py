@@ -29,9 +29,9 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _select_sql(table: TableContract) -> str:
+def _select_sql(table: TableContract, source: str | None = None) -> str:
     columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
-    source = (
+    source = source or (
         "read_parquet(?, hive_partitioning = true, hive_types = {'digest_date': 'DATE'}, union_by_name = true)"
         if table.partitioned
         else "read_parquet(?)"
@@ -41,7 +41,12 @@ def _select_sql(table: TableContract) -> str:
 
 
 def _create_table(con: duckdb.DuckDBPyConnection, lake: Lake, table: TableContract) -> None:
-    if lake.has_data(table):
+    if not lake.is_local:
+        # DuckDB reads s3:// only through its httpfs extension, downloaded at run time: read through the lake
+        con.register("lake_frame", lake.read_all(table).to_arrow())
+        con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table, "lake_frame")}')
+        con.unregister("lake_frame")
+    elif lake.has_data(table):
         con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table)}', [lake.glob(table)])
     else:
         columns = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
@@ -59,10 +64,11 @@ def view_sql_files() -> list[tuple[str, str]]:
 
 
 def _row_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-    if row is None:  # count(*) always answers one row; None would mean DuckDB misbehaved
+    # fetchall, not fetchone: DuckDB 2.0 counts a half-read result as unfinished work on the connection
+    rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+    if len(rows) != 1:  # count(*) always answers one row; anything else would mean DuckDB misbehaved
         raise RuntimeError(f"no row count for {name}")
-    return row[0]
+    return rows[0][0]
 
 
 def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> dict[str, int]:

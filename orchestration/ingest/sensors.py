@@ -12,7 +12,6 @@ import hashlib
 import json
 
 import dagster as dg
-import duckdb
 
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import DIGEST_FILES
@@ -22,14 +21,7 @@ from papertrend.warehouse import Lake
 
 def loaded_hashes(lake: Lake) -> dict[dt.date, str | None]:
     """Date -> SHA-256 of the file loaded for it (None for a day recorded without a file)."""
-    if not lake.has_data(DIGEST_FILES):
-        return {}
-    rows = duckdb.sql(
-        "SELECT digest_date, source_sha256 FROM read_parquet($glob, hive_partitioning = true, "
-        "hive_types = {'digest_date': 'DATE'})",
-        params={"glob": lake.glob(DIGEST_FILES)},
-    ).fetchall()
-    return dict(rows)
+    return dict(lake.read_all(DIGEST_FILES).select("digest_date", "source_sha256").iter_rows())
 
 
 def changed_dates(current: dict[dt.date, str], loaded: dict[dt.date, str | None]) -> list[dt.date]:
