@@ -143,22 +143,45 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def event_cost(bench: Bench, n: int = 400) -> dict:
-    """Milliseconds per event Dagster's stock SQLite storage takes to record (a fresh instance, one process)."""
+def event_cost(bench: Bench, postgres_url: str | None = None, n: int = 400) -> dict:
+    """Milliseconds per event Dagster's stock storage takes to record (a fresh instance, one process)."""
     import dagster as dg
 
-    home = bench.work / "event-cost"
+    from papertrend.orchestration.instance import ENV_POSTGRES_URL, dagster_yaml, sqlalchemy_url
+
+    home = bench.work / ("event-cost-pg" if postgres_url else "event-cost")
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        instance.report_runless_asset_event(dg.AssetMaterialization("warm_up"))
-        begin = time.perf_counter()
-        for i in range(n):
-            instance.report_runless_asset_event(dg.AssetMaterialization("bench_event", partition=f"p{i}"))
-        cost = (time.perf_counter() - begin) / n
-    bench.row("dagster", "stock SQLite storage: one event recorded", f"{cost * 1e3:.2f} ms", f"mean of {n}")
+    saved = dict(os.environ)
+    if postgres_url:
+        os.environ[ENV_POSTGRES_URL] = postgres_url
+        os.environ["PAPERTREND_DAGSTER_POSTGRES_URL"] = sqlalchemy_url(postgres_url)
+    try:
+        (home / "dagster.yaml").write_text(dagster_yaml())
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            instance.report_runless_asset_event(dg.AssetMaterialization("warm_up"))
+            begin = time.perf_counter()
+            for i in range(n):
+                instance.report_runless_asset_event(dg.AssetMaterialization("bench_event", partition=f"p{i}"))
+            cost = (time.perf_counter() - begin) / n
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    storage = "PostgreSQL" if postgres_url else "SQLite"
+    bench.row("dagster", f"stock {storage} storage: one event recorded", f"{cost * 1e3:.2f} ms", f"mean of {n}")
     return {"ms_per_event": cost * 1e3}
+
+
+def postgres_bytes(url: str) -> int:
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return int(cursor.fetchone()[0])
+    finally:
+        connection.close()
 
 
 def pipeline_env(base: str) -> dict:
@@ -180,16 +203,28 @@ def pipeline_env(base: str) -> dict:
 
 
 def bench_backfill(
-    bench: Bench, label: str, digests: Path, daily: dict, per_partition_sample: int, rerun: bool
+    bench: Bench,
+    label: str,
+    digests: Path,
+    daily: dict,
+    per_partition_sample: int,
+    rerun: bool,
+    postgres_url: str | None = None,
+    bare: dict | None = None,
 ) -> dict:
+    """One backfill as ``papertrend run``; with ``postgres_url``, on a PostgreSQL instance (team deployment)."""
+    from papertrend.orchestration.instance import ENV_POSTGRES_URL, sqlalchemy_url
     from tests.fake_apis.server import FakeApis  # `python -m bench.main` runs from the repository root
 
     server = FakeApis(daily=daily)
     base = server.start()
-    data = bench.work / f"data-{label.split(':')[0].replace(' ', '-')}"
+    data = bench.work / f"data-{label.split(':')[0].replace(' ', '-')}{'-pg' if postgres_url else ''}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     env = pipeline_env(base)
+    if postgres_url:
+        env[ENV_POSTGRES_URL] = postgres_url
+        label = f"{label} on PostgreSQL"
     try:
         days = sorted(daily)
         span = (days[-1] - days[0]).days + 1
@@ -207,8 +242,9 @@ def bench_backfill(
             loaded == expected, f"{label}: {loaded:,} appearances in the warehouse, {expected:,} in the digests"
         )
         per_partition = result["wall_s"] / span
-        bare = run_bare(digests, bench.work / f"bare-{data.name}")
-        bench.check(bare["ok"], f"{label}: the bare baseline failed")
+        if bare is None:
+            bare = run_bare(digests, bench.work / f"bare-{data.name}")
+            bench.check(bare["ok"], f"{label}: the bare baseline failed")
         bench.row(
             "backfill",
             f"{label}: {span:,} partitions ({len(days):,} digests) as one run",
@@ -216,6 +252,8 @@ def bench_backfill(
             f"{result['wall_s'] / bare['wall_s']:.1f}x the bare baseline ({bare['wall_s']:.1f} s, "
             f"{bare['peak_rss_mb']:,.0f} MB); {per_partition * 1e3:.0f} ms per partition",
         )
+        if postgres_url:  # dagster_events reads the instance's dagster.yaml, which names this variable
+            os.environ["PAPERTREND_DAGSTER_POSTGRES_URL"] = sqlalchemy_url(postgres_url)
         events = dagster_events(data / "dagster_home")
         per_day = {kind: n / span for kind, n in events["by_type"].items()}
         daily_kinds = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "ASSET_MATERIALIZATION_PLANNED")
@@ -225,7 +263,8 @@ def bench_backfill(
             f"{events['total'] / span:.1f}",
             ", ".join(f"{kind.lower()} {per_day.get(kind, 0):.1f}" for kind in daily_kinds),
         )
-        history, lake_bytes = folder_bytes(data / "dagster_home"), folder_bytes(data / "lake")
+        history = postgres_bytes(postgres_url) if postgres_url else folder_bytes(data / "dagster_home")
+        lake_bytes = folder_bytes(data / "lake")
         bench.row(
             "dagster",
             f"{label}: Dagster storage per backfilled day",
@@ -331,8 +370,26 @@ def main(argv=None) -> int:
     )
     yesterday = clock.yesterday_utc()
     figures: dict = {"machine": info}
+    postgres = start_postgres()
+
+    def on_postgres(key: str, label: str, corpus_root: Path, daily: dict) -> None:
+        """The same backfill on a PostgreSQL instance, beside the SQLite one and its bare baseline."""
+        if postgres is None:
+            return
+        local = figures[key]
+        team = bench_backfill(bench, label, corpus_root, daily, 0, False, postgres.new_database(), bare=local["bare"])
+        figures[f"{key}_pg"] = team
+        bench.row(
+            "backfill",
+            f"{label}: PostgreSQL against SQLite instance",
+            f"x{team['wall_s'] / local['wall_s']:.2f} wall time",
+            f"{team['wall_s']:.1f} s against {local['wall_s']:.1f} s",
+        )
+
     try:
         figures["event_cost"] = event_cost(bench)
+        if postgres is not None:
+            figures["event_cost_pg"] = event_cost(bench, postgres.new_database())
         if args.quick:
             small = generate(work / "synth-2w", yesterday - dt.timedelta(days=13), 14)
             figures["parse_2w"] = bench_parse(bench, "synthetic 2 weeks", small.root, 3)
@@ -340,6 +397,7 @@ def main(argv=None) -> int:
                 bench, "synthetic 2 weeks", small.root, small.daily, per_partition_sample=1, rerun=True
             )
             figures["backfill_2w"] = run
+            on_postgres("backfill_2w", "synthetic 2 weeks", small.root, small.daily)
             figures["queries_2w"] = bench_queries(bench, "synthetic 2 weeks", Path(run["database"]), 3)
         else:
             years = {1: generate(work / "synth-1y", yesterday - dt.timedelta(days=364), 365)}
@@ -356,18 +414,22 @@ def main(argv=None) -> int:
             if (REAL_CORPUS / "output").is_dir():
                 from tests.test_enrichment import daily_lists
 
-                figures["backfill_real"] = bench_backfill(
-                    bench, "real corpus", REAL_CORPUS, daily_lists(REAL_CORPUS), 10, rerun=True
-                )
+                lists = daily_lists(REAL_CORPUS)
+                figures["backfill_real"] = bench_backfill(bench, "real corpus", REAL_CORPUS, lists, 10, rerun=True)
+                on_postgres("backfill_real", "real corpus", REAL_CORPUS, lists)
             for n, corpus in years.items():
                 label = f"synthetic {n} year{'s' if n > 1 else ''}"
                 figures[f"backfill_{n}y"] = bench_backfill(
                     bench, label, corpus.root, corpus.daily, 10 if n == 1 else 0, rerun=n == 1
                 )
                 figures[f"queries_{n}y"] = bench_queries(bench, label, Path(figures[f"backfill_{n}y"]["database"]), 5)
+                if n == 10:
+                    on_postgres("backfill_10y", label, corpus.root, corpus.daily)
             if 10 in years:
                 growth(bench, figures)
     finally:
+        if postgres is not None:
+            postgres.stop()
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
         if args.work is None:
@@ -382,6 +444,16 @@ def main(argv=None) -> int:
         return 1
     print("\nno functional problems")
     return 0
+
+
+def start_postgres():
+    """A PostgreSQL server on loopback for the team-instance rows (tests/services.py), or None, saying why."""
+    from tests.services import PostgresServer, postgres_bin
+
+    if postgres_bin() is None:
+        print("  (PostgreSQL not installed: the PostgreSQL rows are skipped; apt-get install postgresql)")
+        return None
+    return PostgresServer()
 
 
 def growth(bench: Bench, figures: dict) -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 from papertrend.orchestration import settings
 from papertrend.transforms import clock
 
+MODULE = "papertrend.orchestration.definitions"  # the code location
+
 
 class CliError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
@@ -90,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--data-dir", type=Path)
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
+
+    serve = commands.add_parser(
+        "serve", help="one process of a team deployment (docs/deployment.md): webserver, daemon or code server"
+    )
+    serve.add_argument("role", choices=("webserver", "daemon", "code-server"))
+    serve.add_argument("--digests", type=_existing_dir)
+    serve.add_argument("--data-dir", type=Path)
+    serve.add_argument("--host", default="127.0.0.1", help="where to listen (webserver, code-server)")
+    serve.add_argument("--port", type=int, help="where to listen (default: webserver 3000, code-server 4000)")
+    serve.add_argument(
+        "--code-server", metavar="HOST:PORT", help="the code server to load definitions from (webserver, daemon)"
+    )
     return parser
 
 
@@ -479,7 +493,7 @@ def cmd_ui(args) -> int:
         "dagster",
         "dev",
         "-m",
-        "papertrend.orchestration.definitions",
+        MODULE,
         "-h",
         args.host,
         "-p",
@@ -489,12 +503,38 @@ def cmd_ui(args) -> int:
     return subprocess.call(command, cwd=settings.REPO_ROOT)
 
 
+def serve_command(role: str, host: str, port: int | None, code_server: str | None) -> list[str]:
+    """The Dagster command line for one process of a team deployment."""
+    if role == "code-server":
+        return ["dagster", "code-server", "start", "-m", MODULE, "-h", host, "-p", str(port or 4000)]
+    if code_server:
+        code_host, _, code_port = code_server.rpartition(":")
+        if not code_host or not code_port.isdigit():
+            raise CliError(f"--code-server {code_server!r}: expected HOST:PORT")
+        location = ["--grpc-host", code_host, "--grpc-port", code_port]
+    else:
+        location = ["-m", MODULE]  # the process starts a code server of its own
+    if role == "webserver":
+        return ["dagster-webserver", *location, "-h", host, "-p", str(port or 3000)]
+    return ["dagster-daemon", "run", *location]
+
+
+def cmd_serve(args) -> int:
+    _export_settings(args.digests, args.data_dir)
+    from papertrend.orchestration.instance import get_instance
+
+    get_instance()
+    command = serve_command(args.role, args.host, args.port, args.code_server)
+    executable = Path(sys.executable).parent / command[0]
+    print(f"papertrend serve {args.role}: {' '.join(command)}  (instance {os.environ['DAGSTER_HOME']})", flush=True)
+    return subprocess.call([str(executable), *command[1:]], cwd=settings.REPO_ROOT)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}[args.command](
-            args
-        )
+        commands = {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}
+        return (commands | {"serve": cmd_serve})[args.command](args)
     except CliError as exc:
         print(f"papertrend: error: {exc}", file=sys.stderr)
         return 2

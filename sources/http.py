@@ -76,9 +76,9 @@ class Throttled(Exception):
 class RateLimiter:
     """At most one request per ``interval_s`` for one service, across threads, processes and machines.
 
-    Each request reserves the next free slot in a ledger shared by everyone who calls the service: the
-    process alone (no ledger), every process of one machine (``FileLedger``, the default with a state
-    folder), or every machine of a team (``PostgresLedger``, sources/pacing.py), then sleeps until it.
+    The ledger says when the next request may go, for everyone who calls the service: the process
+    alone (no ledger), every process of one machine (``FileLedger``, the default with a state folder),
+    or every machine of a team (``PostgresLedger``, sources/pacing.py).
     """
 
     def __init__(self, name: str, interval_s: float, state_dir: Path | None = None, *, ledger: "Ledger | None" = None):
@@ -89,49 +89,46 @@ class RateLimiter:
 
     def wait(self) -> None:
         with self._thread_lock:
-            if self.interval_s <= 0:
-                return
-            delay = self._ledger.reserve(self.name, self.interval_s)
-            if delay > 0:
-                time.sleep(delay)
+            if self.interval_s > 0:
+                self._ledger.wait_turn(self.name, self.interval_s)
 
 
 class Ledger(Protocol):
-    def reserve(self, service: str, interval_s: float) -> float:
-        """Take the next free slot of ``service`` (slots ``interval_s`` apart); return the seconds until it."""
+    def wait_turn(self, service: str, interval_s: float) -> None:
+        """Return when a request to ``service`` may go: ``interval_s`` after the previous one, or later."""
         ...
 
 
 class ProcessLedger:
     def __init__(self):
-        self._next_free: dict[str, float] = {}
+        self._last: dict[str, float] = {}
 
-    def reserve(self, service: str, interval_s: float) -> float:
-        now = time.monotonic()
-        slot = max(now, self._next_free.get(service, now))
-        self._next_free[service] = slot + interval_s
-        return slot - now
+    def wait_turn(self, service: str, interval_s: float) -> None:
+        delay = self._last.get(service, -interval_s) + interval_s - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self._last[service] = time.monotonic()  # when it actually went: a late wake-up moves the next on
 
 
 class FileLedger:
-    """The next free slot in a file beside a lock file: every process of one machine (wall clock seconds,
-    elapsed time between processes, not papertrend's clock)."""
+    """The last request's time in a file, under a lock file: every process of one machine (wall clock
+    seconds, as elapsed time between processes, not papertrend's clock)."""
 
     def __init__(self, state_dir: Path):
         self.state_dir = Path(state_dir)
 
-    def reserve(self, service: str, interval_s: float) -> float:
+    def wait_turn(self, service: str, interval_s: float) -> None:
         state = self.state_dir / f"ratelimit-{service}"
         state.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{state}.lock", thread_local=False):
             try:
-                next_free = float(state.read_text() or 0)
+                last = float(state.read_text() or 0)
             except (FileNotFoundError, ValueError):
-                next_free = 0.0
-            now = time.time()
-            slot = max(now, next_free)
-            state.write_text(repr(slot + interval_s))
-        return slot - now
+                last = 0.0
+            delay = last + interval_s - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            state.write_text(repr(time.time()))
 
 
 _limiters: dict[tuple, RateLimiter] = {}

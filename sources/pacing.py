@@ -3,10 +3,14 @@
 Runs of a team deployment execute on different machines that share only the Dagster instance's
 PostgreSQL database, where a lock file on one disk covers nobody else. Each request reserves its slot
 in one atomic statement (the row lock of ``INSERT … ON CONFLICT DO UPDATE`` orders concurrent callers),
-timed by the database server's clock, so the machines' clocks need not agree.
+timed by the database server's clock, so the machines' clocks need not agree. A caller that wakes
+late for its slot moves the next free slot on; a slot another machine took meanwhile is not moved,
+so across machines a gap can shrink by a late wake-up (milliseconds). Within one process the
+limiter's lock orders callers, as before.
 """
 
 import threading
+import time
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS papertrend_service_pacing (
@@ -20,7 +24,14 @@ INSERT INTO papertrend_service_pacing AS p (service, next_free)
 VALUES (%(service)s, clock_timestamp() + make_interval(secs => %(interval)s))
 ON CONFLICT (service) DO UPDATE
     SET next_free = greatest(p.next_free, clock_timestamp()) + make_interval(secs => %(interval)s)
-RETURNING greatest(0, extract(epoch FROM p.next_free - make_interval(secs => %(interval)s) - clock_timestamp()))
+RETURNING
+    greatest(0, extract(epoch FROM p.next_free - make_interval(secs => %(interval)s) - clock_timestamp())),
+    extract(epoch FROM p.next_free - make_interval(secs => %(interval)s))
+"""
+_SENT = """
+UPDATE papertrend_service_pacing
+SET next_free = greatest(next_free, clock_timestamp() + make_interval(secs => %(interval)s))
+WHERE service = %(service)s
 """
 
 
@@ -39,7 +50,20 @@ class PostgresLedger:
             cursor.execute(_TABLE)
         return connection
 
-    def reserve(self, service: str, interval_s: float) -> float:
+    def wait_turn(self, service: str, interval_s: float) -> None:
+        delay, _ = self.reserve(service, interval_s)
+        if delay > 0:
+            time.sleep(delay)
+        self._execute(_SENT, {"service": service, "interval": interval_s})
+
+    def reserve(self, service: str, interval_s: float) -> tuple[float, float]:
+        """Take the next free slot of ``service``: the seconds until it, and its time (epoch, server clock)."""
+        row = self._execute(_RESERVE, {"service": service, "interval": interval_s})
+        if row is None:
+            raise RuntimeError("the pacing ledger answered no slot")
+        return float(row[0]), float(row[1])
+
+    def _execute(self, sql: str, parameters: dict) -> tuple | None:
         import psycopg2
 
         with self._lock:
@@ -49,9 +73,8 @@ class PostgresLedger:
                     if connection is None or connection.closed:
                         connection = self._connection = self._connect()
                     with connection.cursor() as cursor:
-                        cursor.execute(_RESERVE, {"service": service, "interval": interval_s})
-                        row = cursor.fetchone()
-                    return float(row[0]) if row else 0.0
+                        cursor.execute(sql, parameters)
+                        return cursor.fetchone() if cursor.description else None
                 except psycopg2.OperationalError:
                     self._connection = None
                     if attempt == 2:

@@ -29,7 +29,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _postgres_bin() -> Path | None:
+def postgres_bin() -> Path | None:
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if Path(candidate, "initdb").exists():
             return Path(candidate)
@@ -41,7 +41,7 @@ class PostgresServer:
     """One PostgreSQL cluster; each test takes a database of its own (``new_database``)."""
 
     def __init__(self):
-        bindir = _postgres_bin()
+        bindir = postgres_bin()
         if bindir is None:
             pytest.skip(INSTALL_POSTGRES)
         self.bindir = bindir
@@ -55,8 +55,11 @@ class PostgresServer:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
                 pytest.skip("running as root and no 'postgres' user to run PostgreSQL as: " + INSTALL_POSTGRES)
+            runuser = shutil.which("runuser", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+            if runuser is None:
+                pytest.skip("running as root and no runuser to run PostgreSQL as 'postgres' (util-linux)")
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
-            self._as = ["runuser", "-u", "postgres", "--"]
+            self._as = [runuser, "-u", "postgres", "--"]
         self.data = self.root / "data"
         password_file = self.root / "pw"
         password_file.write_text(self.password)

@@ -152,3 +152,18 @@ def test_console_script_end_to_end(tmp_path, digest):
     assert sha == hashlib.sha256(digest.read_bytes()).hexdigest()
     bad = subprocess.run([PAPERTREND, "sql"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr == "papertrend: error: the following arguments are required: query\n"
+
+
+def test_serve_builds_each_team_process_from_dagster_commands():
+    from papertrend.orchestration.cli import CliError, serve_command
+
+    module = "papertrend.orchestration.definitions"
+    assert serve_command("code-server", "0.0.0.0", None, None) == [
+        "dagster", "code-server", "start", "-m", module, "-h", "0.0.0.0", "-p", "4000",
+    ]  # fmt: skip
+    assert serve_command("webserver", "0.0.0.0", 8080, "code.internal:4000") == [
+        "dagster-webserver", "--grpc-host", "code.internal", "--grpc-port", "4000", "-h", "0.0.0.0", "-p", "8080",
+    ]  # fmt: skip
+    assert serve_command("daemon", "127.0.0.1", None, None) == ["dagster-daemon", "run", "-m", module]
+    with pytest.raises(CliError, match="HOST:PORT"):
+        serve_command("daemon", "127.0.0.1", None, "code.internal")
