@@ -43,11 +43,15 @@ class PostgresLedger:
 
     def _connect(self):
         import psycopg2
+        import psycopg2.errors
 
         connection = psycopg2.connect(self._url, application_name="papertrend-pacing")
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute(_TABLE)
+            try:
+                cursor.execute(_TABLE)
+            except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable):
+                pass  # another machine created it at the same moment (IF NOT EXISTS does not cover a race)
         return connection
 
     def wait_turn(self, service: str, interval_s: float) -> None:

@@ -12,10 +12,15 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +32,45 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def papertrend_ui(args: list, env: dict, cwd: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """``papertrend ui`` (dagster dev: webserver, daemon, code server) on a free loopback port, in its own
+    process group; yields (url, pid) once it answers, and stops the whole group afterwards."""
+    import requests
+
+    port = free_port()
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [Path(sys.executable).parent / "papertrend", "ui", *args, "--port", str(port)],
+            cwd=cwd,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/server_info", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"papertrend ui did not answer within 120 s: {log.read_text()[-3000:]}")
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def postgres_bin() -> Path | None:

@@ -14,7 +14,6 @@ Screenshots of each step go to $PAPERTREND_ARTIFACTS when set, else to the test'
 import datetime as dt
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 import requests
 
 from tests.conftest import query
-from tests.services import free_port
+from tests.services import papertrend_ui
 from tests.synthetic import synthetic_entries, write_digest
 
 pytestmark = pytest.mark.slow
@@ -151,31 +150,8 @@ def ui(tmp_path_factory):
     )
     assert cli.returncode == 0, cli.stdout + cli.stderr
 
-    port = free_port()
     log = tmp / "dagster-dev.log"
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(
-            [papertrend, "ui", "--digests", digests, "--data-dir", data, "--port", str(port)],
-            cwd=tmp,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: dagster dev, its webserver, daemon and code server
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/server_info", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"papertrend ui did not answer within 120 s: {log.read_text()[-3000:]}")
-
+    with papertrend_ui(["--digests", digests, "--data-dir", data], env, tmp, log) as (url, _):
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(
                 user_data_dir=str(tmp / "chromium-profile"),
@@ -193,13 +169,6 @@ def ui(tmp_path_factory):
                 yield Ui(url, data, page, shots, log)
             finally:
                 context.close()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # The catalog table is virtualised: only the rows in view exist in the page. For each row in view, the asset
