@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -143,30 +144,34 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+@contextmanager
+def environment(values: dict[str, str]):
+    """``os.environ`` with ``values`` set, as it was afterwards."""
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def event_cost(bench: Bench, postgres_url: str | None = None, n: int = 400) -> dict:
     """Milliseconds per event Dagster's stock storage takes to record (a fresh instance, one process)."""
     import dagster as dg
 
-    from papertrend.orchestration.instance import ENV_POSTGRES_URL, dagster_yaml, sqlalchemy_url
+    from papertrend.orchestration.instance import ENV_POSTGRES_URL, prepare_home
 
     home = bench.work / ("event-cost-pg" if postgres_url else "event-cost")
     shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
-    saved = dict(os.environ)
-    if postgres_url:
-        os.environ[ENV_POSTGRES_URL] = postgres_url
-        os.environ["PAPERTREND_DAGSTER_POSTGRES_URL"] = sqlalchemy_url(postgres_url)
-    try:
-        (home / "dagster.yaml").write_text(dagster_yaml())
+    with environment({ENV_POSTGRES_URL: postgres_url} if postgres_url else {}):
+        prepare_home(home)  # papertrend's own dagster.yaml for this shape of instance
         with dg.DagsterInstance.from_config(str(home)) as instance:
             instance.report_runless_asset_event(dg.AssetMaterialization("warm_up"))
             begin = time.perf_counter()
             for i in range(n):
                 instance.report_runless_asset_event(dg.AssetMaterialization("bench_event", partition=f"p{i}"))
             cost = (time.perf_counter() - begin) / n
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     storage = "PostgreSQL" if postgres_url else "SQLite"
     bench.row("dagster", f"stock {storage} storage: one event recorded", f"{cost * 1e3:.2f} ms", f"mean of {n}")
     return {"ms_per_event": cost * 1e3}
@@ -213,7 +218,7 @@ def bench_backfill(
     bare: dict | None = None,
 ) -> dict:
     """One backfill as ``papertrend run``; with ``postgres_url``, on a PostgreSQL instance (team deployment)."""
-    from papertrend.orchestration.instance import ENV_POSTGRES_URL, sqlalchemy_url
+    from papertrend.orchestration.instance import ENV_DAGSTER_POSTGRES_URL, ENV_POSTGRES_URL, sqlalchemy_url
     from tests.fake_apis.server import FakeApis  # `python -m bench.main` runs from the repository root
 
     server = FakeApis(daily=daily)
@@ -252,9 +257,9 @@ def bench_backfill(
             f"{result['wall_s'] / bare['wall_s']:.1f}x the bare baseline ({bare['wall_s']:.1f} s, "
             f"{bare['peak_rss_mb']:,.0f} MB); {per_partition * 1e3:.0f} ms per partition",
         )
-        if postgres_url:  # dagster_events reads the instance's dagster.yaml, which names this variable
-            os.environ["PAPERTREND_DAGSTER_POSTGRES_URL"] = sqlalchemy_url(postgres_url)
-        events = dagster_events(data / "dagster_home")
+        # dagster_events reads the instance's dagster.yaml, which names the derived URL's variable
+        with environment({ENV_DAGSTER_POSTGRES_URL: sqlalchemy_url(postgres_url)} if postgres_url else {}):
+            events = dagster_events(data / "dagster_home")
         per_day = {kind: n / span for kind, n in events["by_type"].items()}
         daily_kinds = ("ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION", "ASSET_MATERIALIZATION_PLANNED")
         bench.row(
