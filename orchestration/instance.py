@@ -29,6 +29,11 @@ MARKER = "# Written by papertrend"
 # own switch, read where runs are created: this process, or the UI's webserver and daemon). The price:
 # when such a run fails, its days show as missing rather than failed; the failed run is on the backfill page.
 PLANNED_EVENTS_SWITCH = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+# The materializations a single-run range records, one per asset and day, are written to the event log
+# in batches of this many (Dagster's own switch, read by the process that executes the run). PostgreSQL
+# storage writes a batch in one statement; SQLite's still writes them one at a time. bench/run measures it.
+EVENT_BATCH_SWITCH = "DAGSTER_EVENT_BATCH_SIZE"
+EVENT_BATCH_SIZE = "1000"
 
 # Every run of papertrend_job carries these tags; the run queue lets one run per tag key start at a time.
 SERVICE_TAGS = {
@@ -110,6 +115,7 @@ def prepare_home(home: Path) -> Path:
         config_file.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault(PLANNED_EVENTS_SWITCH, "1")
+    os.environ.setdefault(EVENT_BATCH_SWITCH, EVENT_BATCH_SIZE)
     return home
 
 

@@ -11,12 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+import dagster as dg
 import psycopg2
 import pytest
 import requests
 
 from papertrend.orchestration.definitions import JOB_NAME
-from papertrend.orchestration.instance import ENV_POSTGRES_URL, WORKER_TAG
+from papertrend.orchestration.instance import ENV_DAGSTER_POSTGRES_URL, ENV_POSTGRES_URL, WORKER_TAG, sqlalchemy_url
+from papertrend.transforms.discovery import discover_digests
 from tests.conftest import EXAMPLES, query, run_cli
 from tests.services import papertrend_ui
 from tests.synthetic import synthetic_entries, write_digest
@@ -81,7 +83,18 @@ def test_postgres_instance_builds_the_same_warehouse_as_sqlite(tmp_path, capsys,
         postgres_url, "SELECT count(*) FROM event_logs WHERE dagster_event_type = 'ASSET_MATERIALIZATION'"
     )
     assert materializations > 28 * 3
+    # Written in batches (DAGSTER_EVENT_BATCH_SIZE): still one materialization per day, and every day the
+    # run covered is materialized for the instance (what the UI's partition status reads).
+    days = pg_rows(
+        postgres_url,
+        "SELECT partition, count(*) FROM event_logs WHERE dagster_event_type = 'ASSET_MATERIALIZATION' "
+        "AND asset_key = '[\"stg_digest_entries\"]' GROUP BY partition",
+    )
+    assert {n for _, n in days} == {1} and {d.isoformat() for d in discover_digests(EXAMPLES)} <= {d for d, _ in days}
     home = tmp_path / "team" / "dagster_home"
+    os.environ[ENV_DAGSTER_POSTGRES_URL] = sqlalchemy_url(postgres_url)  # what the CLI derives for its instance
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_materialized_partitions(dg.AssetKey("stg_digest_entries")) == {d for d, _ in days}
     assert not list(home.rglob("*.db"))
     config = (home / "dagster.yaml").read_text()
     assert "env: PAPERTREND_DAGSTER_POSTGRES_URL" in config and "SYNTHETIC-test-password" not in config
