@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--data-dir", type=Path)
     report.add_argument("--open", action="store_true", help="open the report in a web browser")
 
+    render = commands.add_parser(
+        "render", help="write one day of the warehouse back as a digest in the generator's format (facts only)"
+    )
+    render.add_argument("date", type=_date, metavar="DATE")
+    render.add_argument("--out", type=Path, metavar="FILE", help="write here instead of standard output")
+    render.add_argument("--data-dir", type=Path)
+
     ui = commands.add_parser("ui", help="start the Dagster UI (webserver and daemon) on this data dir")
     ui.add_argument("--digests", type=_existing_dir)
     ui.add_argument("--data-dir", type=Path)
@@ -465,6 +472,33 @@ def cmd_sql(args) -> int:
     return 0
 
 
+RENDER_COLUMNS = "rank, is_golden, title_en, arxiv_id, org_raw, score, tags, upvotes, stars"
+
+
+def cmd_render(args) -> int:
+    import duckdb
+
+    from papertrend.transforms.render import render_digest
+
+    db = _built_data_dir(args.data_dir).analyst_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        relation = con.sql(f"SELECT {RENDER_COLUMNS} FROM stg_digest_entries WHERE digest_date = ?", params=[args.date])
+        entries = [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+        [(status,)] = con.execute(
+            "SELECT coalesce(max(status), 'absent') FROM digest_files WHERE digest_date = ?", [args.date]
+        ).fetchall()
+    if status not in ("loaded", "empty"):
+        raise CliError(f"{args.date}: no digest in the warehouse (digest_files says {status})")
+    text = render_digest(args.date, entries)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{args.date}: {len(entries)} entries written to {args.out}")
+    return 0
+
+
 def cmd_report(args) -> int:
     data = _built_data_dir(args.data_dir)
     from papertrend.warehouse.report import build_report
@@ -533,8 +567,8 @@ def cmd_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        commands = {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "ui": cmd_ui}
-        return (commands | {"serve": cmd_serve})[args.command](args)
+        commands = {"run": cmd_run, "parse": cmd_parse, "sql": cmd_sql, "report": cmd_report, "render": cmd_render}
+        return (commands | {"ui": cmd_ui, "serve": cmd_serve})[args.command](args)
     except CliError as exc:
         print(f"papertrend: error: {exc}", file=sys.stderr)
         return 2

@@ -1,3 +1,5 @@
+import contextlib
+import io
 import os
 import shutil
 from pathlib import Path
@@ -134,6 +136,23 @@ def local_zone(monkeypatch):
     yield set_zone
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(scope="session")
+def examples_warehouse(tmp_path_factory) -> Path:
+    """A data dir built once by `papertrend run --offline` over the bundled examples; tests only read it."""
+    data = tmp_path_factory.mktemp("examples") / "data"
+    saved = dict(os.environ)
+    try:
+        os.environ.pop("DAGSTER_HOME", None)
+        os.environ["PAPERTREND_OFFLINE"] = "1"
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            code = main(["run", "--digests", str(EXAMPLES), "--data-dir", str(data), "--no-progress"])
+        assert code == 0, out.getvalue()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return data
 
 
 @pytest.fixture(scope="session")

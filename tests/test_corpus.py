@@ -14,6 +14,8 @@ import os
 import pytest
 
 from papertrend.orchestration.cli import main
+from papertrend.transforms.digest_parser import parse_digest
+from papertrend.transforms.discovery import discover_digests
 from tests.conftest import CORPUS, query, run_cli
 from tests.fake_apis.server import FakeApis
 from tests.test_enrichment import daily_lists, point_at
@@ -132,3 +134,24 @@ def test_corpus_offline_then_online_against_the_fake_services(capsys, corpus_run
     assert query(db, "SELECT count(*) FROM dim_paper") == [(distinct,)]
     assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(136,)]
     assert query(db, "SELECT count(*) FROM enrichment_status WHERE status <> 'ok'") == [(0,)]
+
+
+def test_every_corpus_day_renders_back_to_its_entries(capsys, corpus_run, tmp_path):
+    """136 of 136: `papertrend render` of each real digest parses to the entries of the original (prose aside)."""
+    from tests.test_render import facts, lines
+
+    _, _, data = corpus_run
+    days = discover_digests(CORPUS)
+    same_lines = 0
+    for day, source in sorted(days.items()):
+        out = tmp_path / f"{day}.md"
+        code, _, err = run_cli(capsys, "render", day.isoformat(), "--out", out, "--data-dir", data)
+        assert code == 0, err
+        original = parse_digest(source.path.read_bytes(), source.relative_path, day)
+        rendered = parse_digest(out.read_bytes(), source.relative_path, day)
+        assert rendered.status == original.status and not rendered.quarantine, day
+        assert facts(rendered.entries) == facts(original.entries), day
+        same_lines += lines(out.read_text(encoding="utf-8")) == lines(source.path.read_text(encoding="utf-8"))
+    assert len(days) == 136
+    # From 2026-03-13 the real digests hold facts only: every one of them comes back line for line.
+    assert same_lines == sum(day >= dt.date(2026, 3, 13) for day in days) == 113

@@ -5,32 +5,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import EXAMPLES, REPO, run_cli
+from tests.conftest import REPO, run_cli
 
 QUERIES = sorted((REPO / "warehouse" / "queries").glob("*.sql"))
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    import contextlib
-    import io
-    import os
-
-    from papertrend.orchestration.cli import main
-
-    data = tmp_path_factory.mktemp("queries") / "data"
-    saved = dict(os.environ)
-    try:
-        os.environ.pop("DAGSTER_HOME", None)
-        os.environ["PAPERTREND_OFFLINE"] = "1"
-        with contextlib.redirect_stdout(io.StringIO()) as out:
-            assert main(["run", "--digests", str(EXAMPLES), "--data-dir", str(data), "--no-progress"]) == 0, (
-                out.getvalue()
-            )
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return data
+@pytest.fixture
+def warehouse(examples_warehouse) -> Path:
+    return examples_warehouse
 
 
 def test_there_are_example_queries_and_each_says_what_it_answers():
