@@ -6,6 +6,7 @@ from papertrend.schemas.analytics import (
     DIM_TOPIC,
     FCT_LAB_TIER_CHANGES,
     FCT_PAPER_APPEARANCES,
+    FCT_SELECTION_AUDIT,
 )
 from papertrend.schemas.contract import Column, TableContract
 from papertrend.schemas.enrich import (
@@ -40,6 +41,7 @@ TABLES: dict[str, TableContract] = {
         BRIDGE_PAPER_TOPIC,
         FCT_PAPER_APPEARANCES,
         FCT_LAB_TIER_CHANGES,
+        FCT_SELECTION_AUDIT,
         SOURCE_FILES,
         STG_GITHUB_TRENDING,
         PAPER_NOTES,
@@ -68,6 +70,7 @@ __all__ = [
     "BRIDGE_PAPER_TOPIC",
     "FCT_PAPER_APPEARANCES",
     "FCT_LAB_TIER_CHANGES",
+    "FCT_SELECTION_AUDIT",
     "SOURCE_FILES",
     "STG_GITHUB_TRENDING",
     "PAPER_NOTES",

@@ -168,6 +168,72 @@ class FctLabTierChanges(pa.DataFrameModel):
         strict = True
 
 
+SELECTION_TIERS = (*LAB_TIERS, "unknown")
+SELECTION_REASONS = ("not_listed", "counts_moved", "tier_rule", "unexplained")
+
+
+class FctSelectionAudit(pa.DataFrameModel):
+    digest_date: dt.date = pa.Field(description="A day with both a digest and its Hugging Face list.")
+    arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="A paper listed or printed that day.")
+    listed: bool = pa.Field(description="On the day's Hugging Face list as papertrend fetched it.")
+    printed: bool = pa.Field(description="In the day's digest.")
+    formula_picks: bool = pa.Field(
+        description="The generator's formula and cut over the list pick it (top 50, cut after the last lab paper)."
+    )
+    printed_rank: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="Rank in the digest; null when left out.")
+    list_rank: pl.Int32 | None = pa.Field(
+        nullable=True, ge=1, description="Rank by the formula over the list (golden first); null when not listed."
+    )
+    printed_score: float | None = pa.Field(nullable=True, description="Score in the digest; null when left out.")
+    list_score: float | None = pa.Field(
+        nullable=True, description="The formula over the list's counts and the learned tier, rounded to 2 decimals."
+    )
+    outscores_pick_by: float | None = pa.Field(
+        nullable=True,
+        gt=0,
+        description="For a left-out paper: how far its list score is above the lowest-scoring printed paper's.",
+    )
+    organization: str | None = pa.Field(nullable=True, description="organization.fullname on the list.")
+    lab_tier: str | None = pa.Field(
+        nullable=True,
+        isin=list(SELECTION_TIERS),
+        description="Tier learned from the digests for that organization and period; unknown when never printed.",
+    )
+    tier_basis: str | None = pa.Field(
+        nullable=True,
+        isin=["printed", "never printed", "no organization"],
+        description="Where lab_tier comes from; null when not listed.",
+    )
+    printed_tier: str | None = pa.Field(
+        nullable=True, isin=list(LAB_TIERS), description="Tier of the printed tags; null when left out."
+    )
+    list_upvotes: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Upvotes on the list.")
+    list_stars: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="githubStars on the list.")
+    list_comments: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="numComments on the list.")
+    printed_upvotes: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Upvotes in the digest.")
+    printed_stars: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Stars in the digest.")
+    counts_moved: bool = pa.Field(
+        description="Printed and listed, but the list's counts (or the score they give) differ from the digest's."
+    )
+    reason: str | None = pa.Field(
+        nullable=True,
+        isin=list(SELECTION_REASONS),
+        description=(
+            "Why the digest and the formula disagree on this paper; null when they agree. not_listed | counts_moved "
+            "| tier_rule | unexplained."
+        ),
+    )
+
+    class Config:
+        name = "fct_selection_audit"
+        description = (
+            "One row per paper listed by Hugging Face or printed in the digest, on each day with both: the day's "
+            "list scored and cut with the generator's formula, set beside what the digest printed."
+        )
+        strict = True
+        unique = ["digest_date", "arxiv_id"]
+
+
 DIM_ORG = TableContract(DimOrg, "dimension", "one canonical organization", partitioned=False, order_by=("org_key",))
 DIM_TOPIC = TableContract(DimTopic, "dimension", "one topic", partitioned=False, order_by=("topic_key",))
 BRIDGE_PAPER_TOPIC = TableContract(
@@ -186,4 +252,11 @@ FCT_LAB_TIER_CHANGES = TableContract(
     "one organization string's change of lab tier",
     partitioned=False,
     order_by=("rule_change_date", "org_raw"),
+)
+FCT_SELECTION_AUDIT = TableContract(
+    FctSelectionAudit,
+    "fact",
+    "one paper listed or printed on one day",
+    partitioned=False,
+    order_by=("digest_date", "list_rank", "printed_rank", "arxiv_id"),
 )

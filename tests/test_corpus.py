@@ -28,7 +28,7 @@ def corpus_run(tmp_path_factory):
     """(fake server, its base URL, data dir) after `papertrend run --offline` over the whole corpus."""
     if not (CORPUS / "output").is_dir():
         pytest.skip(f"the real corpus is not at {CORPUS} (a user's clone has no ../shared)")
-    server = FakeApis(daily=daily_lists(CORPUS))
+    server = FakeApis(daily=daily_lists(CORPUS, left_out=3))  # 3 SYNTHETIC left-out papers a day
     base = server.start()
     data = tmp_path_factory.mktemp("corpus") / "data"
     saved = dict(os.environ)
@@ -134,6 +134,17 @@ def test_corpus_offline_then_online_against_the_fake_services(capsys, corpus_run
     assert query(db, "SELECT count(*) FROM dim_paper") == [(distinct,)]
     assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(136,)]
     assert query(db, "SELECT count(*) FROM enrichment_status WHERE status <> 'ok'") == [(0,)]
+    # The selection audit on the fake lists (the digest's own counts, so none moved): the formula and cut
+    # reproduce the printed selection on 134 of 136 days. 2026-01-30 printed two untagged papers after its
+    # last lab paper, 2026-04-06 one untagged paper and no lab paper: the documented cut explains neither.
+    assert query(
+        db, "SELECT count(*), count(*) FILTER (WHERE reproduced), sum(counts_moved) FROM selection_audit_days"
+    ) == [(136, 134, 0)]
+    assert query(db, "SELECT digest_date, reasons FROM selection_audit_days WHERE NOT reproduced") == [
+        (dt.date(2026, 1, 30), "unexplained"),
+        (dt.date(2026, 4, 6), "unexplained"),
+    ]
+    assert query(db, "SELECT count(*) FROM selection_audit WHERE NOT printed AND reason IS NULL") == [(3 * 136,)]
 
 
 def test_every_corpus_day_renders_back_to_its_entries(capsys, corpus_run, tmp_path):

@@ -16,14 +16,23 @@ from papertrend.schemas import (
     DIM_TOPIC,
     FCT_LAB_TIER_CHANGES,
     FCT_PAPER_APPEARANCES,
+    FCT_SELECTION_AUDIT,
     STG_DIGEST_ENTRIES,
+    STG_HF_DAILY_PAPERS,
 )
-from papertrend.transforms import analytics
+from papertrend.transforms import analytics, selection
 from papertrend.transforms.orgs import load_aliases
 from papertrend.transforms.topics import load_taxonomy
 
 GROUP = "analytics"
-ANALYTICS_TABLES = (DIM_ORG, DIM_TOPIC, BRIDGE_PAPER_TOPIC, FCT_PAPER_APPEARANCES, FCT_LAB_TIER_CHANGES)
+ANALYTICS_TABLES = (
+    DIM_ORG,
+    DIM_TOPIC,
+    BRIDGE_PAPER_TOPIC,
+    FCT_PAPER_APPEARANCES,
+    FCT_LAB_TIER_CHANGES,
+    FCT_SELECTION_AUDIT,
+)
 TOPIC_COVERAGE_TARGET = 0.95
 
 
@@ -31,7 +40,13 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         name="analytics_model",
         specs=[
-            asset_spec(t, GROUP, {"polars", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name])
+            asset_spec(
+                t,
+                GROUP,
+                {"polars", "parquet"},
+                deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]
+                + ([STG_HF_DAILY_PAPERS.name] if t is FCT_SELECTION_AUDIT else []),
+            )
             for t in ANALYTICS_TABLES
         ],
         check_specs=[
@@ -58,12 +73,21 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                     "otherwise counts the flagged appearances and names their days (see score_breakdown)."
                 ),
             ),
+            dg.AssetCheckSpec(
+                "selection_reproduced",
+                asset=FCT_SELECTION_AUDIT.name,
+                description=(
+                    "On every day with a digest and its Hugging Face list, the generator's formula and cut pick "
+                    "exactly the printed papers; otherwise names the days and the reasons (see selection_audit_days)."
+                ),
+            ),
         ],
         can_subset=True,
         description=(
             "Rebuilt from every loaded day, because the reviewed reference files apply to all of them: appearances "
             "with their score taken apart, canonical organizations from transforms/reference/org_aliases.csv, "
-            "topics from transforms/reference/topics.toml, and the dates the lab-tagging rules changed."
+            "topics from transforms/reference/topics.toml, the dates the lab-tagging rules changed, and each day's "
+            "Hugging Face list scored and cut with the generator's formula beside what the digest printed."
         ),
     )
     def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
@@ -77,12 +101,16 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
             dim_org = analytics.dim_org(everything, aliases)
             dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
             changes = analytics.tier_changes(everything)
+            audit = FCT_SELECTION_AUDIT.conform(
+                selection.audit_selection(lake.read_all(STG_HF_DAILY_PAPERS), everything, changes)
+            )
             for table, frame in (
                 (FCT_PAPER_APPEARANCES, fct),
                 (DIM_ORG, dim_org),
                 (DIM_TOPIC, dim_topic),
                 (BRIDGE_PAPER_TOPIC, bridge),
                 (FCT_LAB_TIER_CHANGES, changes),
+                (FCT_SELECTION_AUDIT, audit),
             ):
                 if table.name in selected:  # each table derives from the entries alone: a subset is honest
                     lake.write_table(table, frame)
@@ -114,6 +142,13 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                 ),
             },
         }
+        days = selection.day_summary(audit)
+        unreproduced = days.filter(~pl.col("reproduced"))
+        results[FCT_SELECTION_AUDIT.name] = {
+            "dagster/row_count": audit.height,
+            "days": days.height,
+            "days_reproduced": days.height - unreproduced.height,
+        }
         for name, metadata in results.items():
             if name in selected:
                 yield dg.MaterializeResult(asset_key=name, metadata=metadata)
@@ -133,6 +168,21 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                     "flagged": flagged.height,
                     "days_flagged": flagged_days.height,
                     "first_days_flagged": first_days(flagged_days),
+                },
+            ),
+            (
+                FCT_SELECTION_AUDIT,
+                "selection_reproduced",
+                unreproduced.height == 0,
+                {
+                    "days": days.height,
+                    "days_not_reproduced": unreproduced.height,
+                    "first_days_not_reproduced": first_days(
+                        unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
+                    ),
+                    "reasons": dg.MetadataValue.json(
+                        sorted({r for rs in unreproduced.get_column("reasons").to_list() for r in rs})
+                    ),
                 },
             ),
         ]

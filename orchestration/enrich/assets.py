@@ -24,7 +24,7 @@ from papertrend.schemas import (
     STG_HF_DAILY_PAPERS,
 )
 from papertrend.sources.arxiv import ArxivResult
-from papertrend.transforms import clock
+from papertrend.transforms import clock, selection
 from papertrend.transforms.enrich import (
     OFFLINE,
     Outcomes,
@@ -34,6 +34,7 @@ from papertrend.transforms.enrich import (
     merge_dim_paper,
     merge_status,
 )
+from papertrend.transforms.scoring import detect_tier_changes
 
 GROUP = "enrich"
 
@@ -152,7 +153,19 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             asset_spec(t, GROUP, {"python", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIGEST_FILES.name])
             for t in (STG_HF_DAILY_PAPERS, ENRICHMENT_STATUS_HF)
         ],
-        check_specs=[contract_check_spec(STG_HF_DAILY_PAPERS, partitions_def)],
+        check_specs=[
+            contract_check_spec(STG_HF_DAILY_PAPERS, partitions_def),
+            dg.AssetCheckSpec(
+                REPRODUCIBLE,
+                asset=STG_HF_DAILY_PAPERS.name,
+                partitions_def=partitions_def,
+                description=(
+                    "On a day with a digest and its list, the generator's formula and cut over the list pick exactly "
+                    "the printed papers; otherwise warns with the reasons (see the selection_audit view). Days "
+                    "without a digest or a list pass with nothing to audit."
+                ),
+            ),
+        ],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         can_subset=True,
@@ -210,9 +223,57 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         yield dg.MaterializeResult(asset_key=STG_HF_DAILY_PAPERS.name)
         yield dg.MaterializeResult(asset_key=ENRICHMENT_STATUS_HF.name)
         context.log.info(f"Hugging Face: {client.requests_sent if client else 0} requests")
-        yield from targeting_latest(context, contract_evaluations(STG_HF_DAILY_PAPERS, written))
+        yield from targeting_latest(
+            context, contract_evaluations(STG_HF_DAILY_PAPERS, written) + reproducible_evaluations(lake, written)
+        )
 
     return [arxiv_metadata, hf_daily_papers]
+
+
+REPRODUCIBLE = "digest_reproducible"
+
+
+def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.AssetCheckEvaluation]:
+    """One result per day of the run: does the formula pick from the list what the digest printed?
+
+    A day without a digest or without a list has nothing to audit and passes, saying so. Lab tiers are
+    learned from every loaded digest (transforms/selection.py).
+    """
+    entries = lake.read_all(STG_DIGEST_ENTRIES)
+    frame = pl.concat(list(lists.values())) if lists else STG_HF_DAILY_PAPERS.empty()
+    audit = selection.audit_selection(frame, entries, detect_tier_changes(entries))
+    audited = {day["digest_date"].isoformat(): day for day in selection.day_summary(audit).iter_rows(named=True)}
+    evaluations = []
+    for key in lists:
+        day = audited.get(key)
+        metadata = (
+            {
+                "listed": day["listed"],
+                "printed": day["printed"],
+                "formula_picks": day["formula_picks"],
+                "cut_off_score": day["cut_off_score"],
+                "rank_correlation": _correlation(day["rank_correlation"]),
+                "reasons": ", ".join(day["reasons"]) or "none",
+            }
+            if day
+            else {"audited": "no: the day has no digest or no Hugging Face list"}
+        )
+        evaluations.append(
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(STG_HF_DAILY_PAPERS.name),
+                check_name=REPRODUCIBLE,
+                passed=day is None or day["reproduced"],
+                severity=dg.AssetCheckSeverity.WARN,
+                partition=key,
+                metadata=metadata,
+            )
+        )
+    return evaluations
+
+
+def _correlation(value: float | None) -> float | str:
+    """Spearman over the printed papers; a day with fewer than two has none."""
+    return "n/a" if value is None else round(value, 4)
 
 
 def _fetch_day(client, day: dt.date, digest_ids: list[str]) -> pl.DataFrame:

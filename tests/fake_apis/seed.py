@@ -373,3 +373,25 @@ def hf_paper(arxiv_id: str, org: str | None = None, upvotes: int | None = None, 
     if org:
         paper["_org"] = {"name": org.lower().replace(" ", "-"), "fullname": org}
     return paper
+
+
+LEFT_OUT_ORG = "SYNTHETIC Unseen Institute"  # never printed in any digest: its lab tier is unknown
+
+
+def left_out_papers(day: dt.date, n: int) -> list[dict]:
+    """``n`` SYNTHETIC papers for ``day``'s Hugging Face list that a digest would leave out.
+
+    Their ids (``YYMM.9DDNN``) are well-formed but beyond any real month's numbering; their counts are
+    tiny (score under 6, far below any printed score), half without an organization, half from an
+    organization no digest printed.
+    """
+    return [
+        {
+            "arxiv_id": f"{day:%y%m}.9{day.day:02d}{i:02d}",
+            "org": LEFT_OUT_ORG if i % 2 else None,
+            "upvotes": i % 3,
+            "stars": 0,
+            "comments": 0,
+        }
+        for i in range(n)
+    ]

@@ -107,7 +107,7 @@ class FakeApis:
         missing_hf: set[str] | None = None,
         rejected_arxiv: set[str] | None = None,
     ):
-        """``daily``: date -> list of {arxiv_id, org, upvotes, stars} that the HF daily list holds."""
+        """``daily``: date -> list of {arxiv_id, org, upvotes, stars[, comments]} that the HF daily list holds."""
         self.daily = daily or {}
         self.missing_arxiv = set(missing_arxiv or ())
         self.missing_hf = set(missing_hf or ())
@@ -298,11 +298,12 @@ class FakeApis:
     def _hf_item(self, fact: dict) -> dict:
         paper = hf_paper(fact["arxiv_id"], fact.get("org"), fact.get("upvotes"), fact.get("stars"))
         org = paper.pop("_org", None)
+        synthetic_comments = int(fact["arxiv_id"][-2:]) % 7 if fact["arxiv_id"][-2:].isdigit() else 0
         item = {
             "paper": paper,
             "title": paper["title"],
             "publishedAt": paper["publishedAt"],
-            "numComments": (int(fact["arxiv_id"][-2:]) % 7) if fact["arxiv_id"][-2:].isdigit() else 0,
+            "numComments": fact.get("comments", synthetic_comments),
             "submittedBy": {"name": "synthetic-user", "fullname": "Synthetic User"},
             "isAuthorParticipating": False,
         }
