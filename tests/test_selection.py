@@ -1,15 +1,20 @@
 """The selection audit (transforms/selection.py): each day's Hugging Face list scored and cut with the
-generator's formula, set beside the digest. Every organization, id and count here is SYNTHETIC."""
+generator's formula, set beside the digest. The unit tests' organizations, ids and counts are SYNTHETIC;
+the pipeline test reads the bundled examples (facts of real digests) with SYNTHETIC left-out papers."""
 
 import datetime as dt
 import math
 
+import dagster as dg
 import polars as pl
 import pytest
 
 from papertrend.schemas import FCT_SELECTION_AUDIT, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
 from papertrend.transforms.scoring import detect_tier_changes
 from papertrend.transforms.selection import audit_selection, day_summary, learned_tiers, score_lists
+from tests.conftest import EXAMPLES, query, run_cli
+from tests.fake_apis.seed import LEFT_OUT_ORG
+from tests.test_enrichment import daily_lists, point_at
 
 DAY = dt.date(2026, 5, 4)
 FETCHED = dt.datetime(2026, 5, 5, 8, tzinfo=dt.UTC)
@@ -178,10 +183,6 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
     """The bundled examples (facts of real digests) with fake lists: the digest's papers and counts plus
     four SYNTHETIC left-out papers a day; one day also lists a high-scoring paper of an organization no
     digest printed, and on another a printed paper's upvotes moved."""
-    from tests.conftest import EXAMPLES, query, run_cli
-    from tests.fake_apis.seed import LEFT_OUT_ORG
-    from tests.test_enrichment import daily_lists, point_at
-
     server, base = fake_apis
     lists = daily_lists(EXAMPLES, left_out=4)
     days = sorted(lists)
@@ -222,8 +223,6 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
     moved = query(db, "SELECT counts_moved FROM selection_audit WHERE digest_date = ? AND counts_moved", [moved_day])
     assert len(moved) == 1
     # the whole-table check names the days the formula does not reproduce
-    import dagster as dg
-
     with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
         [record] = instance.event_log_storage.get_asset_check_execution_history(
             dg.AssetCheckKey(dg.AssetKey("fct_selection_audit"), "selection_reproduced"), limit=1

@@ -16,6 +16,7 @@ import polars as pl
 from papertrend.transforms.scoring import (
     COMMENT_WEIGHT,
     LAB_BONUS,
+    SCORE_ROUNDING,
     STAR_WEIGHT,
     UPVOTE_WEIGHT,
     VIRAL_STARS,
@@ -24,15 +25,7 @@ from papertrend.transforms.scoring import (
 )
 
 TOP_N = 50
-LAB_TIERS = ("super", "frontier")
-SCORE_TOLERANCE = 0.005  # printed scores are rounded to 2 decimals
-
-REASONS = {
-    "not_listed": "not in the day's Hugging Face list",
-    "counts_moved": "upvotes, stars or comments moved between the digest and the list papertrend fetched",
-    "tier_rule": "the organization's tier is unknown or differs from the printed tags",
-    "unexplained": "the formula and the tiers seen do not explain it",
-}
+BONUS_TIERS = ("super", "frontier")  # the tiers the cut counts as lab papers
 
 
 def learned_tiers(entries: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
@@ -165,7 +158,7 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
         .sort(["digest_date", *order], descending=[False, True, True, True, False])
         .with_columns(pl.int_range(1, pl.len() + 1).over("digest_date").cast(pl.Int32).alias("list_rank"))
         .with_columns(
-            (pl.col("lab_tier").is_in(LAB_TIERS) & (pl.col("list_rank") <= TOP_N)).alias("_tagged_top"),
+            (pl.col("lab_tier").is_in(BONUS_TIERS) & (pl.col("list_rank") <= TOP_N)).alias("_tagged_top"),
         )
         .with_columns(
             pl.col("list_rank").filter("_tagged_top").max().over("digest_date").alias("_cut"),
@@ -187,7 +180,7 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
         & (
             (pl.col("printed_upvotes") != pl.col("list_upvotes"))
             | (pl.col("printed_stars") != pl.col("list_stars"))
-            | ((pl.col("printed_score") - pl.col("list_score")).abs() > SCORE_TOLERANCE)
+            | ((pl.col("printed_score") - pl.col("list_score")).abs() > SCORE_ROUNDING)
         )
     )
     tier_differs = (pl.col("lab_tier") == "unknown") | (
