@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from papertrend.orchestration import settings
+from papertrend.schemas.ingest import FILE_STATUSES
 from papertrend.transforms import clock
 
 MODULE = "papertrend.orchestration.definitions"  # the code location
@@ -88,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--open", action="store_true", help="open the report in a web browser")
 
     render = commands.add_parser(
-        "render", help="write one day of the warehouse back as a digest in the generator's format (facts only)"
+        "render",
+        help="write one day of the warehouse (a digest, or a day derived from its list) back in the generator's "
+        "format (facts only)",
     )
     render.add_argument("date", type=_date, metavar="DATE")
     render.add_argument("--out", type=Path, metavar="FILE", help="write here instead of standard output")
@@ -256,7 +259,7 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
         for name, kind in objects:
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             table.add_row(name, kind, f"{rows:,}")
-    days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "empty", "missing", "rejected"))
+    days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in FILE_STATUSES)
     console.print(
         f"[bold]papertrend run[/] {start} .. {end} ({_days(start, end)}) in {elapsed:.1f} s, "
         f"one Dagster run {run_id[:8]}"
@@ -299,9 +302,9 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
     import duckdb
 
     in_range = "SELECT DISTINCT arxiv_id FROM stg_digest_entries WHERE digest_date BETWEEN $start AND $end"
-    digest_days = (
-        "SELECT strftime(digest_date, '%Y-%m-%d') FROM digest_files "
-        "WHERE status IN ('loaded', 'empty') AND digest_date BETWEEN $start AND $end"
+    list_days = (  # a list is fetched for every day from the first digest on, digest or not
+        "SELECT strftime(digest_date, '%Y-%m-%d') FROM digest_files WHERE digest_date BETWEEN $start AND $end "
+        "AND digest_date >= (SELECT min(digest_date) FROM digest_files WHERE status IN ('loaded', 'empty'))"
     )
     sources = {
         "arxiv": (
@@ -310,11 +313,11 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
             f"s.key IN ({in_range}) AND s.key NOT IN (SELECT arxiv_id FROM dim_paper)",
         ),
         "hf_daily": (
-            "Hugging Face daily lists: {} of {} digest days",
+            "Hugging Face daily lists: {} of {} days",
             "SELECT count(*), count(*) FILTER (WHERE s.status = 'ok') "
-            f"FROM ({digest_days}) d(key) LEFT JOIN enrichment_status s "
+            f"FROM ({list_days}) d(key) LEFT JOIN enrichment_status s "
             "ON s.source = 'hf_daily' AND s.key = d.key",
-            f"s.key IN ({digest_days})",
+            f"s.key IN ({list_days})",
         ),
     }
     params = {"start": start, "end": end}
@@ -482,20 +485,30 @@ def cmd_render(args) -> int:
 
     db = _built_data_dir(args.data_dir).analyst_db
     with duckdb.connect(str(db), read_only=True) as con:
-        relation = con.sql(f"SELECT {RENDER_COLUMNS} FROM stg_digest_entries WHERE digest_date = ?", params=[args.date])
-        entries = [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
         [(status,)] = con.execute(
             "SELECT coalesce(max(status), 'absent') FROM digest_files WHERE digest_date = ?", [args.date]
         ).fetchall()
-    if status not in ("loaded", "empty"):
-        raise CliError(f"{args.date}: no digest in the warehouse (digest_files says {status})")
-    text = render_digest(args.date, entries)
+        table = "fct_derived_selection" if status == "derived" else "stg_digest_entries"
+        relation = con.sql(f"SELECT {RENDER_COLUMNS} FROM {table} WHERE digest_date = ?", params=[args.date])
+        entries = [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+        derived_by = (
+            con.execute(
+                "SELECT any_value(derivation) FROM fct_derived_selection WHERE digest_date = ?", [args.date]
+            ).fetchall()[0][0]
+            or "the formula picked no paper from the day's list"
+            if status == "derived"
+            else None
+        )
+    if status not in ("loaded", "empty", "derived"):
+        raise CliError(f"{args.date}: no digest in the warehouse, and none derived (digest_files says {status})")
+    text = render_digest(args.date, entries, derived_by)
     if args.out is None:
         sys.stdout.write(text)
     else:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
-        print(f"{args.date}: {len(entries)} entries written to {args.out}")
+        kind = "derived entries" if derived_by else "entries"
+        print(f"{args.date}: {len(entries)} {kind} written to {args.out}")
     return 0
 
 

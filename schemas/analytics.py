@@ -34,7 +34,10 @@ class DimOrg(pa.DataFrameModel):
         description="Reviewed printed spellings mapped to this organization (0 for a parent never printed itself).",
     )
     reviewed: bool = pa.Field(
-        description="False for a printed string the alias file does not list yet (see the unreviewed_orgs view)."
+        description=(
+            "False for a string printed in a digest, or named only on a Hugging Face list, that the alias file does "
+            "not list yet (printed ones: see the org_spellings view)."
+        )
     )
 
     class Config:
@@ -78,7 +81,11 @@ class BridgePaperTopic(pa.DataFrameModel):
 
     class Config:
         name = "bridge_paper_topic"
-        description = "One row per paper, topic and text that matched: multi-label topics with their evidence."
+        description = (
+            "One row per paper, topic and text that matched: multi-label topics with their evidence. Printed papers "
+            "are labelled from all their texts; papers only a Hugging Face list has, from that list's title "
+            "(title_en)."
+        )
         strict = True
         unique = ["arxiv_id", "topic_key", "source"]
 
@@ -194,6 +201,12 @@ class FctSelectionAudit(pa.DataFrameModel):
         description="For a left-out paper: how far its list score is above the lowest-scoring printed paper's.",
     )
     organization: str | None = pa.Field(nullable=True, description="organization.fullname on the list.")
+    org_key: str = pa.Field(
+        description=(
+            "Canonical organization (dim_org; from the list, or the digest when not listed; unknown when neither "
+            "names one). Join dim_org on it with a LEFT JOIN: organizations only a list names are not in dim_org."
+        )
+    )
     lab_tier: str | None = pa.Field(
         nullable=True,
         isin=list(SELECTION_TIERS),
@@ -215,6 +228,16 @@ class FctSelectionAudit(pa.DataFrameModel):
     counts_moved: bool = pa.Field(
         description="Printed and listed, but the list's counts (or the score they give) differ from the digest's."
     )
+    counts_score: float | None = pa.Field(
+        nullable=True,
+        description="The formula without the lab bonus (upvotes, stars, comments alone); null when not listed.",
+    )
+    counts_top: bool = pa.Field(
+        description=(
+            "Among the day's N best listed papers by counts_score, N being the number the digest printed: what a cut "
+            "by counts alone would have printed."
+        )
+    )
     reason: str | None = pa.Field(
         nullable=True,
         isin=list(SELECTION_REASONS),
@@ -229,6 +252,42 @@ class FctSelectionAudit(pa.DataFrameModel):
         description = (
             "One row per paper listed by Hugging Face or printed in the digest, on each day with both: the day's "
             "list scored and cut with the generator's formula, set beside what the digest printed."
+        )
+        strict = True
+        unique = ["digest_date", "arxiv_id"]
+
+
+class FctDerivedSelection(pa.DataFrameModel):
+    digest_date: dt.date = pa.Field(description="A day with a Hugging Face list and no digest (digest_files: derived).")
+    rank: pl.Int32 = pa.Field(ge=1, description="Rank the formula gives it in the day's list (golden first).")
+    arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="arXiv id.")
+    title_en: str | None = pa.Field(nullable=True, description="The list's English title (paper.title).")
+    org_raw: str | None = pa.Field(
+        nullable=True, description="organization.fullname on the list, as a digest would print it; null = Unknown."
+    )
+    org_key: str = pa.Field(description="Canonical organization (LEFT JOIN dim_org: a list-only one is not there).")
+    score: float = pa.Field(description="The formula over the list's counts and the learned tier, 2 decimals.")
+    tags: StringList = pa.Field(
+        description="Super Lab / Frontier Lab from the learned tier, Viral from the counts (no Must Read)."
+    )
+    is_golden: bool = pa.Field(description="Viral by its counts (stars > 2000 or upvotes > 500).")
+    upvotes: pl.Int32 = pa.Field(ge=0, description="Upvotes on the list.")
+    stars: pl.Int32 = pa.Field(ge=0, description="githubStars on the list.")
+    comments: pl.Int32 = pa.Field(ge=0, description="numComments on the list.")
+    lab_tier: str = pa.Field(
+        isin=list(SELECTION_TIERS), description="Tier learned from the digests; unknown if never printed."
+    )
+    tier_basis: str = pa.Field(
+        isin=["printed", "never printed", "no organization"], description="Where lab_tier comes from."
+    )
+    derivation: str = pa.Field(description="How the row was derived: the formula, tiers, golden rule, cut, list date.")
+
+    class Config:
+        name = "fct_derived_selection"
+        description = (
+            "One row per paper the generator's formula and cut pick from the Hugging Face list of a day that has no "
+            "digest: derived, never printed. Kept apart from fct_paper_appearances; the *_with_derived views join "
+            "the two and say which is which."
         )
         strict = True
         unique = ["digest_date", "arxiv_id"]
@@ -259,4 +318,11 @@ FCT_SELECTION_AUDIT = TableContract(
     "one paper listed or printed on one day",
     partitioned=False,
     order_by=("digest_date", "list_rank", "printed_rank", "arxiv_id"),
+)
+FCT_DERIVED_SELECTION = TableContract(
+    FctDerivedSelection,
+    "fact",
+    "one paper derived for one day without a digest",
+    partitioned=False,
+    order_by=("digest_date", "rank"),
 )

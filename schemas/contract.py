@@ -88,6 +88,14 @@ class TableContract:
             raise ValueError(f"{self.name}: frame lacks contract columns {missing}")
         return frame.select([pl.col(c.name).cast(c.dtype, strict=True) for c in self.columns])
 
+    def add_new_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with the nullable columns it lacks added as nulls: how a lake written by an earlier
+        papertrend reads after a column was added (a missing non-null column still fails in conform)."""
+        added = [
+            pl.lit(None, c.dtype).alias(c.name) for c in self.columns if c.nullable and c.name not in frame.columns
+        ]
+        return frame.with_columns(added) if added else frame
+
     def validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """Validate lazily; return pandera's failure cases (None when the frame conforms)."""
         try:

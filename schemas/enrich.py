@@ -46,6 +46,12 @@ class StgHfDailyPapers(pa.DataFrameModel):
         description="Date of the Hugging Face daily list (and of the digest built from it)."
     )
     arxiv_id: str = pa.Field(str_matches=ARXIV_ID_PATTERN, description="arXiv id (Hugging Face paper.id).")
+    title: str | None = pa.Field(
+        nullable=True,
+        description=(
+            "paper.title: the English title the generator prints; null in lists stored before papertrend kept it."
+        ),
+    )
     upvotes: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="paper.upvotes when fetched.")
     num_comments: pl.Int32 | None = pa.Field(
         nullable=True, ge=0, description="numComments of the daily-list item (not on single-paper answers)."
@@ -75,7 +81,9 @@ class StgHfDailyPapers(pa.DataFrameModel):
 
     class Config:
         name = "stg_hf_daily_papers"
-        description = "One row per paper per Hugging Face daily list, as fetched, for every digest date."
+        description = (
+            "One row per paper per Hugging Face daily list, as fetched, for every day from the first digest on."
+        )
         strict = True
         unique = ["digest_date", "arxiv_id"]
 
@@ -127,13 +135,13 @@ class ArxivStatus(EnrichmentStatus):
 
 
 class HfStatus(EnrichmentStatus):
-    digest_date: dt.date = pa.Field(description="The digest date whose Hugging Face list this is (the key, as a date).")
+    digest_date: dt.date = pa.Field(description="The day whose Hugging Face list this is (the key, as a date).")
 
     class Config(EnrichmentStatus.Config):
         name = "enrichment_status_hf"
         description = (
-            "Hugging Face's part of enrichment_status: one row per digest date, its latest outcome (written with "
-            "stg_hf_daily_papers, per day)."
+            "Hugging Face's part of enrichment_status: one row per day from the first digest on, its latest outcome "
+            "(written with stg_hf_daily_papers, per day)."
         )
 
 

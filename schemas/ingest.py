@@ -10,7 +10,7 @@ from papertrend.schemas.contract import StringList, TableContract
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.
 ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7})$"
-FILE_STATUSES = ("loaded", "empty", "missing", "rejected")
+FILE_STATUSES = ("loaded", "empty", "missing", "rejected", "derived")
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
@@ -75,7 +75,8 @@ class DigestFiles(pa.DataFrameModel):
         isin=list(FILE_STATUSES),
         description=(
             "loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file "
-            "unreadable or not a digest)."
+            "unreadable or not a digest) | derived (analyst database only: no file, the day's selection derived "
+            "from its Hugging Face list, see fct_derived_selection; the lake keeps missing)."
         ),
     )
     status_reason: str | None = pa.Field(

@@ -1,7 +1,7 @@
 """Hugging Face papers API client, following ../shared/docs/external-apis.md section 3.
 
 Fields are read from where they live: ``numComments`` and (usually) ``organization`` on the outer
-daily-list item; ``id``, ``upvotes``, ``githubRepo``, ``githubStars``, ``ai_keywords`` on ``paper``.
+daily-list item; ``id``, ``title``, ``upvotes``, ``githubRepo``, ``githubStars``, ``ai_keywords`` on ``paper``.
 A single paper (``/api/papers/{id}``) carries the paper fields at its top level.
 """
 
@@ -35,6 +35,12 @@ def _organization(*candidates) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _title(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
 def _keywords(value) -> list[str]:
     return [k for k in value if isinstance(k, str)] if isinstance(value, list) else []
 
@@ -43,6 +49,7 @@ def _record(paper: dict, organizations: tuple, num_comments: int | None, api_sou
     name, fullname = _organization(*organizations)
     return {
         "arxiv_id": paper["id"],
+        "title": _title(paper.get("title")),
         "upvotes": _int(paper.get("upvotes")),
         "num_comments": num_comments,
         "github_repo": paper.get("githubRepo") or None,

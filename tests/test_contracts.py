@@ -53,3 +53,48 @@ def _read_table(db, name: str) -> pl.DataFrame:
 
     with duckdb.connect(str(db), read_only=True) as con:
         return con.sql(f'SELECT * FROM "{name}"').pl()
+
+
+def test_a_lake_written_before_a_column_was_added_still_reads_and_publishes(tmp_path):
+    """stg_hf_daily_papers gained `title`; partitions written without it read (and publish) it as null,
+    beside partitions that have it. The rows are SYNTHETIC."""
+    import datetime as dt
+
+    from papertrend.schemas import STG_HF_DAILY_PAPERS
+    from papertrend.warehouse import Lake
+    from papertrend.warehouse.publish import publish
+
+    lake = Lake(tmp_path / "lake")
+    old_day, new_day = dt.date(2026, 3, 13), dt.date(2026, 3, 16)
+    row = {
+        "arxiv_id": "2603.90001",
+        "upvotes": 3,
+        "num_comments": 0,
+        "github_repo": None,
+        "github_stars": None,
+        "organization_name": None,
+        "organization_fullname": None,
+        "ai_keywords": [],
+        "api_source": "daily_papers",
+        "fetched_at": dt.datetime(2026, 3, 14, tzinfo=dt.UTC),
+    }
+    lake.write_partition(
+        STG_HF_DAILY_PAPERS, new_day, pl.DataFrame([{**row, "digest_date": new_day, "title": "SYNTHETIC title"}])
+    )
+    older = lake.partition_path(STG_HF_DAILY_PAPERS, old_day)  # as an earlier papertrend wrote it: no title
+    older.parent.mkdir(parents=True)
+    STG_HF_DAILY_PAPERS.conform(
+        pl.DataFrame([{**row, "digest_date": old_day, "title": None}], schema=STG_HF_DAILY_PAPERS.polars_schema)
+    ).drop("digest_date", "title").write_parquet(older)
+    assert lake.read_partition(STG_HF_DAILY_PAPERS, old_day).get_column("title").to_list() == [None]
+    both = lake.read_all(STG_HF_DAILY_PAPERS).sort("digest_date")
+    assert both.select("digest_date", "title").rows() == [(old_day, None), (new_day, "SYNTHETIC title")]
+    db = tmp_path / "warehouse.duckdb"
+    publish(lake, db, TABLES.values())
+    assert query(db, "SELECT digest_date, title FROM stg_hf_daily_papers ORDER BY 1") == [
+        (old_day, None),
+        (new_day, "SYNTHETIC title"),
+    ]
+    lake.partition_path(STG_HF_DAILY_PAPERS, new_day).unlink()  # only old partitions: no file has the column
+    publish(lake, db, TABLES.values())
+    assert query(db, "SELECT digest_date, title FROM stg_hf_daily_papers") == [(old_day, None)]

@@ -35,6 +35,7 @@ EXPECTED_ASSETS = {
     "fct_paper_appearances",
     "fct_lab_tier_changes",
     "fct_selection_audit",
+    "fct_derived_selection",
     "trend_report",
     "source_files",
     "stg_github_trending",

@@ -12,17 +12,18 @@ NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
-    ("has_digest", "settled", "stored", "refresh", "action"),
+    ("from_first_digest", "settled", "stored", "refresh", "action"),
     [
-        (False, True, True, False, "none"),  # no digest that day: nothing is fetched
+        (False, True, True, False, "none"),  # before the first digest: nothing is fetched
+        (True, False, False, False, "fetch"),  # any day from the first digest on, digest or not
         (True, True, True, False, "keep"),  # a list fetched once is a snapshot: kept
         (True, True, True, True, "fetch"),  # unless asked to refresh
         (True, False, True, False, "fetch"),  # the last attempt failed: ask again
         (True, True, False, False, "fetch"),  # settled but the file is gone: ask again
     ],
 )
-def test_hf_day_action(has_digest, settled, stored, refresh, action):
-    assert hf_day_action(has_digest, settled, stored, refresh) == action
+def test_hf_day_action(from_first_digest, settled, stored, refresh, action):
+    assert hf_day_action(from_first_digest, settled, stored, refresh) == action
 
 
 def test_outcomes_record_answers_failures_and_stop_asking_an_unreachable_service():

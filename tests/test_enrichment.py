@@ -47,7 +47,13 @@ def daily_lists(digests_dir, left_out: int = 0) -> dict[dt.date, list[dict]]:
             frame = STG_DIGEST_ENTRIES.conform(pl.DataFrame(parsed.entries, schema=STG_DIGEST_ENTRIES.polars_schema))
             comments = decompose(frame).get_column("implied_comments").to_list()
         lists[day] = [
-            {"arxiv_id": e["arxiv_id"], "org": e["org_raw"], "upvotes": e["upvotes"], "stars": e["stars"]}
+            {
+                "arxiv_id": e["arxiv_id"],
+                "title": e["title_en"],
+                "org": e["org_raw"],
+                "upvotes": e["upvotes"],
+                "stars": e["stars"],
+            }
             | ({"comments": c} if c is not None else {})
             for e, c in zip(parsed.entries, comments, strict=True)
         ] + left_out_papers(day, left_out)
@@ -89,7 +95,7 @@ def test_offline_records_every_gap_and_a_later_run_fills_exactly_them(capsys, tm
     assert query(db, "SELECT count(*) FROM dim_paper") == [(250,)]
     assert query(db, "SELECT status, count(*) FROM enrichment_status GROUP BY ALL") == [("ok", 255)]
     assert query(db, "SELECT count(DISTINCT digest_date), count(*) FROM stg_hf_daily_papers") == [(5, 250)]
-    assert "arXiv metadata: 250 of 250 papers" in out and "Hugging Face daily lists: 5 of 5 digest days" in out
+    assert "arXiv metadata: 250 of 250 papers" in out and "Hugging Face daily lists: 5 of 5 days" in out
 
     server.reset_counts()
     before = query(db, "SELECT * FROM dim_paper ORDER BY arxiv_id")

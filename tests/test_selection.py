@@ -9,11 +9,21 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from papertrend.schemas import FCT_SELECTION_AUDIT, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
+from papertrend.schemas import FCT_DERIVED_SELECTION, FCT_SELECTION_AUDIT, STG_DIGEST_ENTRIES, STG_HF_DAILY_PAPERS
+from papertrend.transforms.digest_parser import parse_digest
+from papertrend.transforms.discovery import discover_digests
+from papertrend.transforms.orgs import load_aliases
+from papertrend.transforms.render import render_digest
 from papertrend.transforms.scoring import detect_tier_changes
-from papertrend.transforms.selection import audit_selection, day_summary, learned_tiers, score_lists
+from papertrend.transforms.selection import (
+    audit_selection,
+    day_summary,
+    derive_selection,
+    learned_tiers,
+    score_lists,
+)
 from tests.conftest import EXAMPLES, query, run_cli
-from tests.fake_apis.seed import LEFT_OUT_ORG
+from tests.fake_apis.seed import LEFT_OUT_ORG, left_out_papers
 from tests.test_enrichment import daily_lists, point_at
 
 DAY = dt.date(2026, 5, 4)
@@ -45,6 +55,7 @@ def frames(listed: list[dict], printed: list[tuple[dict, str]], history: list[tu
             {
                 "digest_date": p["day"],
                 "arxiv_id": p["arxiv_id"],
+                "title": f"SYNTHETIC paper {p['arxiv_id']}",
                 "upvotes": p["upvotes"],
                 "num_comments": p["comments"],
                 "github_repo": None,
@@ -86,7 +97,7 @@ def frames(listed: list[dict], printed: list[tuple[dict, str]], history: list[tu
 
 
 def audit(lists: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
-    return FCT_SELECTION_AUDIT.conform(audit_selection(lists, entries, detect_tier_changes(entries)))
+    return FCT_SELECTION_AUDIT.conform(audit_selection(lists, entries, detect_tier_changes(entries), load_aliases()))
 
 
 def row(frame: pl.DataFrame, arxiv_id: str) -> dict:
@@ -176,6 +187,51 @@ def test_tiers_follow_the_dated_rule_change():
     }
 
 
+def test_a_cut_by_counts_alone_shows_what_the_bonus_buys():
+    labs = [paper(i, "SYNTHETIC Frontier U", 1) for i in range(1, 3)]  # 23.47 each with the bonus, 3.47 without
+    crowd = [paper(10 + i, None, 12 - i) for i in range(3)]  # 12.8, 12.4, 12.0: below the lab papers, above without
+    printed = [(lab, "frontier") for lab in labs]
+    lists, entries = frames([*labs, *crowd], printed)
+    result = audit(lists, entries)
+    assert result.filter("formula_picks").height == 2 and result.get_column("reason").null_count() == result.height
+    assert row(result, labs[0]["arxiv_id"])["counts_score"] == formula(1, 0, 0, "none")
+    # as many papers as the digest printed (2), by counts alone: the two best of the crowd, no lab paper
+    assert sorted(result.filter("counts_top").get_column("arxiv_id")) == [crowd[0]["arxiv_id"], crowd[1]["arxiv_id"]]
+    assert row(result, crowd[0]["arxiv_id"])["org_key"] == "unknown"  # no organization: printed as Unknown
+    assert row(result, labs[0]["arxiv_id"])["org_key"] == "synthetic-frontier-u"
+
+
+def test_a_day_without_a_digest_gets_the_selection_the_formula_derives():
+    history = [(paper(1, "SYNTHETIC Super Corp", 9, day=DAY - dt.timedelta(days=2)), "super")]
+    day = DAY + dt.timedelta(days=1)  # no digest
+    viral = paper(30, None, 600, day=day)  # Viral by its upvotes: golden, first
+    lab = paper(31, "SYNTHETIC Super Corp", 2, day=day)
+    middle = paper(32, "SYNTHETIC Never Printed", 70, day=day)
+    below = paper(33, None, 1, day=day)
+    lists, entries = frames([viral, lab, middle, below], [], history)
+    derived = FCT_DERIVED_SELECTION.conform(
+        derive_selection(lists, entries, detect_tier_changes(entries), load_aliases(), [day])
+    )
+    assert FCT_DERIVED_SELECTION.validate(derived) is None
+    assert derived.select("rank", "arxiv_id", "is_golden", "tags", "lab_tier").rows() == [
+        (1, viral["arxiv_id"], True, ["Viral"], "none"),
+        (2, lab["arxiv_id"], False, ["Super Lab"], "super"),  # 5 ln 3 + 50 = 55.49 beats 5 ln 71 = 21.31
+        # the cut: after the last lab paper; the unknown tier earns no bonus, so `middle` is cut too
+    ]
+    assert derived.get_column("score").to_list() == [formula(600, 0, 0, "none"), formula(2, 0, 0, "super")]
+    assert derived.get_column("title_en").to_list() == [f"SYNTHETIC paper {p['arxiv_id']}" for p in (viral, lab)]
+    [how] = derived.get_column("derivation").unique().to_list()
+    assert "fetched 2026-05-05" in how and "top 50" in how and "Must Read is not derivable" in how
+    # a day that is not asked for is not derived, nor one whose list has no lab paper in its top 50
+    assert derive_selection(lists, entries, detect_tier_changes(entries), load_aliases(), [DAY]).height == 0
+    rendered = render_digest(day, derived.to_dicts(), how)
+    parsed = parse_digest(rendered.encode(), "derived.md", day)
+    assert [(e["rank"], e["arxiv_id"], e["score"], e["tags"]) for e in parsed.entries] == [
+        (r["rank"], r["arxiv_id"], r["score"], r["tags"]) for r in derived.to_dicts()
+    ]
+    assert not parsed.quarantine and "Derived by papertrend" in rendered
+
+
 # --- through the pipeline, against the fake Hugging Face --------------------------------------------
 
 
@@ -185,12 +241,18 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
     digest printed, and on another a printed paper's upvotes moved."""
     server, base = fake_apis
     lists = daily_lists(EXAMPLES, left_out=4)
-    days = sorted(lists)
+    days = sorted(lists)  # the digest days
     unseen_day, moved_day = days[2], days[5]
     lists[unseen_day].append(
         {"arxiv_id": f"{unseen_day:%y%m}.99999", "org": LEFT_OUT_ORG, "upvotes": 400, "stars": 900, "comments": 3}
     )
     lists[moved_day][-5]["upvotes"] += 7  # the day's last printed paper (before the four left-out ones)
+    # a weekend without a digest gets a list: a paper of an organization printed as Frontier Lab, four left out
+    derived_day, frontier_org = dt.date(2026, 3, 14), frontier_org_of(EXAMPLES, days[0])
+    derived_id = f"{derived_day:%y%m}.98001"
+    lists[derived_day] = [
+        {"arxiv_id": derived_id, "title": "SYNTHETIC paper on world models", "org": frontier_org, "upvotes": 10}
+    ] + left_out_papers(derived_day, 4)
     server.daily = lists
     point_at(base)
     data = tmp_path / "data"
@@ -203,7 +265,7 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
             db, "SELECT digest_date, listed, printed, reproduced, reasons FROM selection_audit_days"
         )
     }
-    assert sorted(summary) == days
+    assert sorted(summary) == days  # the audit covers digest days only
     for day in days:
         assert summary[day][0] == len(lists[day]) and summary[day][1] == len(lists[day]) - 4 - (day == unseen_day)
     not_reproduced = {d: s[3] for d, s in summary.items() if not s[2]}
@@ -238,8 +300,63 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
         per_day = {r.partition: r.event.dagster_event.event_specific_data for r in history}
     span = (days[-1] - days[0]).days + 1
     assert sorted(per_day) == [(days[0] + dt.timedelta(days=i)).isoformat() for i in range(span)]
-    assert per_day["2026-03-14"].passed and "no digest" in per_day["2026-03-14"].metadata["audited"].value
+    assert per_day["2026-03-14"].passed and "derived" in per_day["2026-03-14"].metadata["audited"].value
     assert {d for d, e in per_day.items() if not e.passed} == {unseen_day.isoformat(), "2026-04-06"}
     warned = per_day[unseen_day.isoformat()]
     assert warned.severity == dg.AssetCheckSeverity.WARN and warned.metadata["reasons"].value == "tier_rule"
     assert warned.target_materialization_data is not None
+
+    DERIVED = "fct_derived_selection"
+    # the weekend with a list is derived: the Frontier Lab paper, cut after it; the weekend without one is missing
+    assert "1 derived" in out
+    assert query(
+        db,
+        "SELECT digest_date, status, status_reason FROM digest_files WHERE digest_date IN (?, ?)",
+        [derived_day, derived_day + dt.timedelta(days=1)],
+    ) == [
+        (derived_day, "derived", f"no digest: 1 of the 5 papers on its Hugging Face list derived ({DERIVED})"),
+        (derived_day + dt.timedelta(days=1), "missing", None),
+    ]
+    assert query(db, "SELECT digest_date, rank, arxiv_id, tags, lab_tier FROM fct_derived_selection") == [
+        (derived_day, 1, derived_id, ["Frontier Lab"], "frontier")
+    ]
+    # the plain trend views leave it out and say so; the *_with_derived ones count it
+    week = dt.date(2026, 3, 9)
+    plain, with_derived = (
+        query(
+            db,
+            f"SELECT sum(appearances), bool_and(includes_derived_days), max(derived_days) FROM {view} "
+            "WHERE period = 'week' AND period_start = ?",
+            [week],
+        )[0]
+        for view in ("org_trends", "org_trends_with_derived")
+    )
+    assert plain[1:] == (False, 1) and with_derived[1:] == (True, 1) and with_derived[0] == plain[0] + 1
+    topic_week = "SELECT coalesce(sum(papers), 0) FROM {} WHERE week_start = ? AND topic_key = 'world_models'"
+    [(plain_papers,)] = query(db, topic_week.format("topic_trends"), [week])
+    [(all_papers,)] = query(db, topic_week.format("topic_trends_with_derived"), [week])
+    assert all_papers == plain_papers + 1  # labelled from its list title
+    # the bias view: the never-printed organization has list share and no digest share
+    [(digest_share, list_share, counts_top_share)] = query(
+        db,
+        "SELECT digest_share, list_share, counts_top_share FROM selection_bias WHERE dimension = 'organization' "
+        "AND name = ?",
+        [LEFT_OUT_ORG],
+    )
+    assert digest_share == 0 and list_share > 0 and counts_top_share > 0  # the 900-star paper: top by counts
+    assert query(db, "SELECT count(*) > 0 FROM selection_bias WHERE dimension = 'topic'") == [(True,)]
+    # and the derived day renders as a digest that says what it is
+    code, text, err = run_cli(capsys, "render", str(derived_day), "--data-dir", data)
+    assert code == 0, err
+    assert "Derived by papertrend, never printed" in text and f"https://arxiv.org/abs/{derived_id}" in text
+    parsed = parse_digest(text.encode(), "derived.md", derived_day)
+    assert [e["arxiv_id"] for e in parsed.entries] == [derived_id] and not parsed.quarantine
+    code, _, err = run_cli(capsys, "render", str(derived_day + dt.timedelta(days=1)), "--data-dir", data)
+    assert code != 0 and "none derived (digest_files says missing)" in err
+
+
+def frontier_org_of(digests, day: dt.date) -> str:
+    """An organization string the digest of ``day`` printed with the Frontier Lab tag."""
+    source = discover_digests(digests)[day]
+    entries = parse_digest(source.path.read_bytes(), source.relative_path, day).entries
+    return next(e["org_raw"] for e in entries if e["tags"] == ["Frontier Lab"])

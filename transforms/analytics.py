@@ -15,15 +15,24 @@ def appearances(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:
     return FCT_PAPER_APPEARANCES.conform(frame)
 
 
-def dim_org(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:
-    orgs = map_orgs(entries.get_column("org_raw"), aliases)
-    unreviewed = orgs.filter(~pl.col("org_reviewed")).get_column("org_name").unique().to_list()
-    return DIM_ORG.conform(build_dim_org(aliases, unreviewed))
+def unreviewed_orgs(org_raw: pl.Series, aliases: pl.DataFrame) -> list[str]:
+    """The canonical names of the organization strings the reviewed file does not know, sorted."""
+    orgs = map_orgs(org_raw, aliases)
+    return sorted(orgs.filter(~pl.col("org_reviewed")).get_column("org_name").unique().to_list())
 
 
-def paper_texts(entries: pl.DataFrame, dim_paper: pl.DataFrame) -> pl.DataFrame:
+def dim_org(entries: pl.DataFrame, aliases: pl.DataFrame, lists: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every organization printed in a digest or named on a Hugging Face list (``lists``), reviewed or not."""
+    names = entries.get_column("org_raw")
+    if lists is not None:
+        names = pl.concat([names, lists.get_column("organization_fullname").str.strip_chars().alias("org_raw")])
+    return DIM_ORG.conform(build_dim_org(aliases, unreviewed_orgs(names, aliases)))
+
+
+def paper_texts(entries: pl.DataFrame, dim_paper: pl.DataFrame, lists: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per paper: its latest English title, the latest Chinese texts printed for it, and the
-    arXiv abstract and categories where enrichment has them."""
+    arXiv abstract and categories where enrichment has them; then each paper only a Hugging Face list
+    (``lists``) has, with the list's title alone."""
     latest = lambda column: pl.col(column).drop_nulls().last()  # noqa: E731
     digest = (
         entries.sort("digest_date", "rank")
@@ -36,16 +45,35 @@ def paper_texts(entries: pl.DataFrame, dim_paper: pl.DataFrame) -> pl.DataFrame:
         )
     )
     arxiv = dim_paper.select("arxiv_id", "abstract", "categories")
+    frames = [digest.join(arxiv, on="arxiv_id", how="left")]
+    if lists is not None:  # the list's title where the digest printed none (a Chinese-only entry), or for the
+        # papers only a list has
+        titles = (
+            lists.filter(pl.col("title").is_not_null())
+            .sort("digest_date")
+            .group_by("arxiv_id", maintain_order=True)
+            .agg(pl.col("title").last().alias("list_title"))
+        )
+        frames = [
+            frames[0]
+            .join(titles, on="arxiv_id", how="left")
+            .with_columns(pl.coalesce("title_en", "list_title").alias("title_en"))
+            .drop("list_title"),
+            titles.join(digest, on="arxiv_id", how="anti").rename({"list_title": "title_en"}),
+        ]
     return (
-        digest.join(arxiv, on="arxiv_id", how="left")
+        pl.concat(frames, how="diagonal")
         .select([pl.col(name).cast(dtype) for name, dtype in PAPER_TEXT_SCHEMA.items()])
         .with_columns(pl.col("highlights").fill_null([]), pl.col("categories").fill_null([]))
     )
 
 
-def topics(entries: pl.DataFrame, dim_paper: pl.DataFrame, taxonomy: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(dim_topic, bridge_paper_topic)."""
-    labels = label_papers(paper_texts(entries, dim_paper), taxonomy)
+def topics(
+    entries: pl.DataFrame, dim_paper: pl.DataFrame, taxonomy: Taxonomy, lists: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(dim_topic, bridge_paper_topic): printed papers labelled from all their texts, list-only ones from
+    their title (source title_en)."""
+    labels = label_papers(paper_texts(entries, dim_paper, lists), taxonomy)
     return DIM_TOPIC.conform(taxonomy.frame()), BRIDGE_PAPER_TOPIC.conform(labels)
 
 

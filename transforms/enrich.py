@@ -133,12 +133,15 @@ class Outcomes:
         return False, None
 
 
-def hf_day_action(has_digest: bool, settled: bool, stored: bool, refresh: bool) -> str:
-    """What to do about one day's Hugging Face list: 'none' (no digest that day), 'keep' or 'fetch'.
+def hf_day_action(from_first_digest: bool, settled: bool, stored: bool, refresh: bool) -> str:
+    """What to do about one day's Hugging Face list: 'none', 'keep' or 'fetch'.
 
-    Daily lists are snapshots: a list fetched once is kept, unless asked to refresh.
+    Every day from the first digest on has a list worth having, digest or not: a digest day's is
+    audited against the digest, another day's selection is derived from it. A day before the first
+    digest has 'none' (no lab tiers learned that early). Daily lists are snapshots: a list fetched
+    once is kept, unless asked to refresh.
     """
-    if not has_digest:
+    if not from_first_digest:
         return "none"
     if settled and stored and not refresh:
         return "keep"

@@ -37,14 +37,16 @@ def render_entry(entry: Mapping) -> str:
     )
 
 
-def render_digest(day: dt.date, entries: Iterable[Mapping]) -> str:
+def render_digest(day: dt.date, entries: Iterable[Mapping], derived_by: str | None = None) -> str:
     """The digest of ``day``: its entries in rank order, or the generator's empty day when there are none.
 
     Each entry needs rank, is_golden, title_en, arxiv_id, org_raw (None for Unknown), score, tags,
-    upvotes and stars: the columns of stg_digest_entries and of derived_selection.
+    upvotes and stars: the columns of stg_digest_entries and of fct_derived_selection. A derived day
+    (``derived_by``: how) says so in a quoted line under the count, which the parser passes over.
     """
     ordered = sorted(entries, key=lambda e: e["rank"])
+    note = f"> Derived by papertrend, never printed: {derived_by}.\n\n" if derived_by else ""
     if not ordered:
-        return f"# 每日论文汇总\n\n{EMPTY_DAY_MARKER}\n"
-    head = f"# 每日论文汇总 - {day.isoformat()}\n\n**论文数量**: {len(ordered)}\n\n---\n\n"
+        return f"# 每日论文汇总\n\n{note}{EMPTY_DAY_MARKER}\n"
+    head = f"# 每日论文汇总 - {day.isoformat()}\n\n**论文数量**: {len(ordered)}\n\n{note}---\n\n"
     return head + "\n".join(render_entry(e) for e in ordered)

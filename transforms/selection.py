@@ -13,6 +13,7 @@ dated rule change (fct_lab_tier_changes) the day falls on. An organization never
 
 import polars as pl
 
+from papertrend.transforms.orgs import map_orgs
 from papertrend.transforms.scoring import (
     COMMENT_WEIGHT,
     LAB_BONUS,
@@ -123,13 +124,36 @@ def score_lists(lists: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+def rank_and_cut(listed: pl.DataFrame) -> pl.DataFrame:
+    """``listed`` (digest_date, arxiv_id, golden, list_score, list_upvotes, lab_tier) ranked as the generator
+    ranks a day's list, golden first, with formula_picks: within the top 50 and at or above its last
+    Super/Frontier Lab paper (none picked on a day without one)."""
+    order = [pl.col("golden"), pl.col("list_score"), pl.col("list_upvotes"), pl.col("arxiv_id")]
+    return (
+        listed.sort(["digest_date", *order], descending=[False, True, True, True, False])
+        .with_columns(pl.int_range(1, pl.len() + 1).over("digest_date").cast(pl.Int32).alias("list_rank"))
+        .with_columns(
+            pl.col("list_rank")
+            .filter(pl.col("lab_tier").is_in(BONUS_TIERS) & (pl.col("list_rank") <= TOP_N))
+            .max()
+            .over("digest_date")
+            .alias("_cut")
+        )
+        .with_columns((pl.col("list_rank") <= pl.col("_cut").fill_null(0)).alias("formula_picks"))
+        .drop("_cut")
+    )
+
+
+def audit_selection(
+    lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.DataFrame, aliases: pl.DataFrame
+) -> pl.DataFrame:
     """One row per paper listed or printed on each day that has both a digest and a list.
 
     ``lists``: stg_hf_daily_papers; ``entries``: stg_digest_entries (all days: the tiers are learned
-    from them); ``changes``: fct_lab_tier_changes. Golden papers go first, as in the generator: a
-    printed paper keeps its printed mark; a left-out one is golden when its counts make it Viral
-    (Must Read needs the title's topic, which a left-out paper was never printed with).
+    from them); ``changes``: fct_lab_tier_changes; ``aliases``: the reviewed organization file
+    (org_key). Golden papers go first, as in the generator: a printed paper keeps its printed mark; a
+    left-out one is golden when its counts make it Viral (Must Read needs the generator's title
+    pattern, which is not documented in full).
     """
     scored = score_lists(lists, learned_tiers(entries, changes))
     days = scored.select("digest_date").unique().join(entries.select("digest_date").unique(), on="digest_date")
@@ -142,6 +166,7 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
         pl.col("stars").alias("printed_stars"),
         pl.col("is_golden").alias("printed_golden"),
         lab_tier(pl.col("tags")).alias("printed_tier"),
+        pl.col("org_raw").alias("printed_org"),
     )
     both = (
         scored.join(days, on="digest_date")
@@ -152,22 +177,28 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
             pl.coalesce("printed_golden", "viral").fill_null(False).alias("golden"),
         )
     )
-    order = [pl.col("golden"), pl.col("list_score"), pl.col("list_upvotes"), pl.col("arxiv_id")]
-    ranked = (
+    ranked = rank_and_cut(both.filter("listed")).select("digest_date", "arxiv_id", "list_rank", "formula_picks")
+    by_counts = (  # the day's list by its counts alone, bonus removed: the top N (N printed that day) is counts_top
         both.filter("listed")
-        .sort(["digest_date", *order], descending=[False, True, True, True, False])
-        .with_columns(pl.int_range(1, pl.len() + 1).over("digest_date").cast(pl.Int32).alias("list_rank"))
         .with_columns(
-            (pl.col("lab_tier").is_in(BONUS_TIERS) & (pl.col("list_rank") <= TOP_N)).alias("_tagged_top"),
+            score(pl.col("list_upvotes"), pl.col("list_stars"), pl.col("list_comments"), pl.lit("none")).alias(
+                "counts_score"
+            ),
+            pl.col("printed").sum().over("digest_date").alias("_printed"),
         )
-        .with_columns(
-            pl.col("list_rank").filter("_tagged_top").max().over("digest_date").alias("_cut"),
-        )
-        .with_columns((pl.col("list_rank") <= pl.col("_cut").fill_null(0)).alias("formula_picks"))
-        .select("digest_date", "arxiv_id", "list_rank", "formula_picks")
+        .sort("digest_date", "counts_score", "list_upvotes", "arxiv_id", descending=[False, True, True, False])
+        .with_columns((pl.int_range(1, pl.len() + 1).over("digest_date") <= pl.col("_printed")).alias("counts_top"))
+        .select("digest_date", "arxiv_id", "counts_score", "counts_top")
     )
-    audit = both.join(ranked, on=["digest_date", "arxiv_id"], how="left").with_columns(
-        pl.col("formula_picks").fill_null(False)
+    audit = (
+        both.join(ranked, on=["digest_date", "arxiv_id"], how="left")
+        .join(by_counts, on=["digest_date", "arxiv_id"], how="left")
+        .with_columns(pl.col("formula_picks").fill_null(False), pl.col("counts_top").fill_null(False))
+    )
+    audit = audit.with_columns(
+        map_orgs(audit.get_column("organization").fill_null(audit.get_column("printed_org")), aliases).get_column(
+            "org_key"
+        )
     )
     lowest_pick = (
         audit.filter(pl.col("printed") & pl.col("listed"))
@@ -220,6 +251,7 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
             "list_score",
             "outscores_pick_by",
             "organization",
+            "org_key",
             "lab_tier",
             "tier_basis",
             "printed_tier",
@@ -229,6 +261,8 @@ def audit_selection(lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.Data
             "printed_upvotes",
             "printed_stars",
             "counts_moved",
+            "counts_score",
+            "counts_top",
             "reason",
         )
         .sort("digest_date", pl.col("list_rank"), "printed_rank", "arxiv_id", nulls_last=True)
@@ -254,4 +288,46 @@ def day_summary(audit: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(pl.col("rank_correlation").fill_nan(None))  # fewer than two printed papers on the list
         .sort("digest_date")
+    )
+
+
+DERIVATION = (  # {} is the day the list was fetched
+    "the generator's formula over the day's Hugging Face list (fetched {}); lab tiers learned from the digests for "
+    f"that period; golden = Viral by counts (Must Read is not derivable); cut: top {TOP_N}, after the last "
+    "Super/Frontier Lab paper"
+)
+
+
+def derive_selection(
+    lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.DataFrame, aliases: pl.DataFrame, days: list
+) -> pl.DataFrame:
+    """The selection the generator would have printed on ``days`` (days with a list and no digest).
+
+    The same formula, tiers and cut as the audit (which measures how often they reproduce a real
+    digest); the rows have the columns of a digest entry, so a derived day renders like a real one.
+    """
+    wanted = lists.filter(pl.col("digest_date").is_in(days))
+    fetched = wanted.group_by("digest_date").agg(pl.col("fetched_at").max().dt.date().alias("_fetched"))
+    scored = score_lists(wanted, learned_tiers(entries, changes)).join(
+        wanted.select("digest_date", "arxiv_id", "title"), on=["digest_date", "arxiv_id"], how="left"
+    )
+    picked = rank_and_cut(scored.with_columns(pl.col("viral").alias("golden"))).filter("formula_picks")
+    tier_tag = pl.col("lab_tier").replace_strict(
+        {"super": "Super Lab", "frontier": "Frontier Lab"}, default=None, return_dtype=pl.String
+    )
+    tags = pl.concat_list(tier_tag, pl.when("viral").then(pl.lit("Viral"))).list.drop_nulls()
+    frame = picked.join(fetched, on="digest_date").with_columns(
+        pl.col("list_rank").alias("rank"),
+        pl.col("title").alias("title_en"),
+        pl.when(pl.col("organization") == "").then(None).otherwise(pl.col("organization")).alias("org_raw"),
+        pl.col("list_score").alias("score"),
+        tags.alias("tags"),
+        pl.col("golden").alias("is_golden"),
+        pl.col("list_upvotes").alias("upvotes"),
+        pl.col("list_stars").alias("stars"),
+        pl.col("list_comments").alias("comments"),
+        pl.format(DERIVATION, pl.col("_fetched").cast(pl.String)).alias("derivation"),
+    )
+    return frame.with_columns(map_orgs(frame.get_column("org_raw"), aliases).get_column("org_key")).sort(
+        "digest_date", "rank"
     )

@@ -121,12 +121,13 @@ class Lake:
         frame = self._read(self._key(table, digest_date))
         if frame is None:
             return None
-        return frame.with_columns(pl.lit(digest_date).alias("digest_date")).select(table.polars_schema.keys())
+        frame = table.add_new_columns(frame.with_columns(pl.lit(digest_date).alias("digest_date")))
+        return frame.select(table.polars_schema.keys())
 
     def read_table(self, table: TableContract) -> pl.DataFrame:
         """An unpartitioned table, or an empty frame of its schema when never written."""
         frame = self._read(self._key(table))
-        return table.conform(frame) if frame is not None else table.empty()
+        return table.conform(table.add_new_columns(frame)) if frame is not None else table.empty()
 
     def read_all(self, table: TableContract) -> pl.DataFrame:
         """Every row of a table, all partitions together (an empty frame of its schema when none)."""
@@ -137,8 +138,13 @@ class Lake:
             return pl.concat([table.conform(f) for f in frames if f is not None]) if frames else table.empty()
         if not self.has_data(table):
             return table.empty()
+        stored = {k: v for k, v in table.polars_schema.items() if k != "digest_date"}  # the date is the folder
         frame = pl.scan_parquet(
-            self.glob(table), hive_partitioning=True, hive_schema={"digest_date": pl.Date}
+            self.glob(table),
+            schema=stored,
+            hive_partitioning=True,
+            hive_schema={"digest_date": pl.Date},
+            missing_columns="insert",  # a partition written before a column was added reads it as null
         ).collect()
         return table.conform(frame)
 

@@ -29,13 +29,20 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _select_sql(table: TableContract, source: str | None = None) -> str:
-    columns = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
-    source = source or (
-        "read_parquet(?, hive_partitioning = true, hive_types = {'digest_date': 'DATE'}, union_by_name = true)"
-        if table.partitioned
-        else "read_parquet(?)"
-    )
+def _parquet_source(table: TableContract) -> str:
+    if table.partitioned:
+        return "read_parquet(?, hive_partitioning = true, hive_types = {'digest_date': 'DATE'}, union_by_name = true)"
+    return "read_parquet(?)"
+
+
+def _select_sql(table: TableContract, source: str | None = None, present: set[str] | None = None) -> str:
+    """``present``: the columns the files hold; a nullable column added after they were written reads as NULL."""
+
+    def value(name: str) -> str:
+        return "NULL" if present is not None and name not in present else f'"{name}"'
+
+    columns = ", ".join(f'CAST({value(c.name)} AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
+    source = source or _parquet_source(table)
     order = f" ORDER BY {', '.join(table.order_by)}" if table.order_by else ""
     return f"SELECT {columns} FROM {source}{order}"
 
@@ -47,13 +54,33 @@ def _create_table(con: duckdb.DuckDBPyConnection, lake: Lake, table: TableContra
         con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table, "lake_frame")}')
         con.unregister("lake_frame")
     elif lake.has_data(table):
-        con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table)}', [lake.glob(table)])
+        described = con.execute(f"DESCRIBE SELECT * FROM {_parquet_source(table)}", [lake.glob(table)]).fetchall()
+        present = {row[0] for row in described}
+        con.execute(f'CREATE TABLE "{table.name}" AS {_select_sql(table, present=present)}', [lake.glob(table)])
     else:
         columns = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
         con.execute(f'CREATE TABLE "{table.name}" ({columns})')
     con.execute(f'COMMENT ON TABLE "{table.name}" IS {_quote_literal(table.description)}')
     for column in table.columns:
         con.execute(f'COMMENT ON COLUMN "{table.name}"."{column.name}" IS {_quote_literal(column.description)}')
+
+
+# The lake's digest_files records the source tree (a day without a file is missing); the analyst database
+# also says what papertrend made of such a day: derived, when it has a Hugging Face list to derive from.
+DERIVED_DAYS_SQL = """
+UPDATE digest_files AS f
+SET status = 'derived',
+    status_reason = format(
+        'no digest: {} of the {} papers on its Hugging Face list derived (fct_derived_selection)',
+        coalesce(d.picked, 0), l.listed
+    )
+FROM (
+    SELECT digest_date, count(*) AS listed FROM stg_hf_daily_papers WHERE api_source = 'daily_papers' GROUP BY ALL
+) AS l
+LEFT JOIN (SELECT digest_date, count(*) AS picked FROM fct_derived_selection GROUP BY ALL) AS d USING (digest_date)
+WHERE f.status = 'missing' AND f.digest_date = l.digest_date
+"""
+DERIVED_DAYS_TABLES = {"digest_files", "stg_hf_daily_papers", "fct_derived_selection"}
 
 
 def view_sql_files() -> list[tuple[str, str]]:
@@ -77,9 +104,14 @@ def build_database(path: Path, lake: Lake, tables: Iterable[TableContract]) -> d
     con = duckdb.connect(str(path), config={"storage_compatibility_version": ANALYST_STORAGE_VERSION})
     try:
         con.execute("BEGIN")
+        built = []
         for table in tables:
             _create_table(con, lake, table)
-            counts[table.name] = _row_count(con, table.name)
+            built.append(table.name)
+        if DERIVED_DAYS_TABLES <= set(built):
+            con.execute(DERIVED_DAYS_SQL)
+        for name in built:
+            counts[name] = _row_count(con, name)
         for name, sql in view_sql_files():
             con.execute(sql)
             counts[name] = _row_count(con, name)

@@ -38,8 +38,9 @@ CHARTS = {
     "rising_topics": "Rising topics: weekly share of papers",
     "score_components": "What the score is made of, over time",
     "star_momentum": "Stars gained in the 30 days after a paper's first appearance",
+    "selection_bias": "What the lab bonus buys: share of the digest, of a cut by counts alone, of the full lists",
 }
-TOP_ORGS, RISING_TOPICS, MOMENTUM_PAPERS = 8, 6, 15
+TOP_ORGS, RISING_TOPICS, MOMENTUM_PAPERS, BIAS_ROWS = 8, 6, 15, 10
 
 
 @dataclass
@@ -210,6 +211,37 @@ def _star_momentum(con, path: Path) -> Path:
     return _save(fig, path)
 
 
+def _selection_bias(con, path: Path) -> tuple[Path, list]:
+    """Per organization and topic (the selection_bias view): its share of the digests beside its share of a
+    cut by counts alone and of the full daily lists; the organizations and topics the bonus moves most."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
+    found = []
+    for ax, dimension in zip(axes, ("organization", "topic"), strict=True):
+        rows = _rows(
+            con,
+            """SELECT name, digest_share, counts_top_share, list_share, bought_by_bonus FROM selection_bias
+               WHERE dimension = ? ORDER BY abs(bought_by_bonus) DESC, key LIMIT ?""",
+            [dimension, BIAS_ROWS],
+        )
+        found += [(dimension, *r) for r in rows]
+        if not rows:
+            _empty(ax, "No day has both a digest and its Hugging Face list yet\n(Hugging Face enrichment pending)")
+            continue
+        rows = rows[::-1]
+        y = range(len(rows))
+        for offset, index, label in ((-0.27, 1, "digest"), (0, 2, "top by counts alone"), (0.27, 3, "full lists")):
+            ax.barh([v + offset for v in y], [r[index] for r in rows], height=0.26, label=label)
+        ax.set_yticks(list(y), [(n[:28] + "…") if len(n) > 28 else n for n, *_ in rows], fontsize=7)
+        ax.set_xlabel("share of papers")
+        ax.set_title(f"by {dimension}", fontsize=9)
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="lower right")
+            break
+    fig.suptitle(CHARTS["selection_bias"], fontsize=10)
+    return _save(fig, path), found
+
+
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=True,  # titles, organizations and evidence come from digests: never markup
@@ -230,6 +262,7 @@ def build_report(database: Path, out_dir: Path) -> Report:
             "score_components": _score_components(con, out_dir / "score_components.png"),
             "star_momentum": _star_momentum(con, out_dir / "star_momentum.png"),
         }
+        charts["selection_bias"], bias = _selection_bias(con, out_dir / "selection_bias.png")
         changes = _rows(con, "SELECT rule_change_date, evidence FROM rule_changes ORDER BY 1")
         summary = dict(
             zip(
@@ -276,6 +309,10 @@ def build_report(database: Path, out_dir: Path) -> Report:
         tier_conflicts=summary.get("tier_conflicts", 0),
         changes=changes,
         momentum=momentum,
+        bias=[
+            (d, n, f"{digest:.1%}", f"{counts:.1%}", f"{listed:.1%}", f"{bought:+.1%}")
+            for d, n, digest, counts, listed, bought in bias
+        ],
     )
     temporary = report.html_path.with_name(f".{report.html_path.name}.{uuid.uuid4().hex}.tmp")
     temporary.write_text(page, encoding="utf-8")

@@ -11,9 +11,11 @@ from papertrend.orchestration.metadata import asset_spec, first_days
 from papertrend.orchestration.resources import PapertrendConfig
 from papertrend.schemas import (
     BRIDGE_PAPER_TOPIC,
+    DIGEST_FILES,
     DIM_ORG,
     DIM_PAPER,
     DIM_TOPIC,
+    FCT_DERIVED_SELECTION,
     FCT_LAB_TIER_CHANGES,
     FCT_PAPER_APPEARANCES,
     FCT_SELECTION_AUDIT,
@@ -32,7 +34,9 @@ ANALYTICS_TABLES = (
     FCT_PAPER_APPEARANCES,
     FCT_LAB_TIER_CHANGES,
     FCT_SELECTION_AUDIT,
+    FCT_DERIVED_SELECTION,
 )
+LIST_TABLES = (DIM_ORG, BRIDGE_PAPER_TOPIC, FCT_SELECTION_AUDIT, FCT_DERIVED_SELECTION)  # read the daily lists too
 TOPIC_COVERAGE_TARGET = 0.95
 
 
@@ -45,7 +49,8 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                 GROUP,
                 {"polars", "parquet"},
                 deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]
-                + ([STG_HF_DAILY_PAPERS.name] if t is FCT_SELECTION_AUDIT else []),
+                + ([STG_HF_DAILY_PAPERS.name] if t in LIST_TABLES else [])
+                + ([DIGEST_FILES.name] if t is FCT_DERIVED_SELECTION else []),
             )
             for t in ANALYTICS_TABLES
         ],
@@ -86,8 +91,9 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
         description=(
             "Rebuilt from every loaded day, because the reviewed reference files apply to all of them: appearances "
             "with their score taken apart, canonical organizations from transforms/reference/org_aliases.csv, "
-            "topics from transforms/reference/topics.toml, the dates the lab-tagging rules changed, and each day's "
-            "Hugging Face list scored and cut with the generator's formula beside what the digest printed."
+            "topics from transforms/reference/topics.toml, the dates the lab-tagging rules changed, each day's "
+            "Hugging Face list scored and cut with the generator's formula beside what the digest printed, and the "
+            "selection derived the same way for days with a list and no digest."
         ),
     )
     def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
@@ -97,12 +103,15 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
         aliases, taxonomy = load_aliases(), load_taxonomy()
         with data.write_lock():
             everything = lake.read_all(STG_DIGEST_ENTRIES)
+            lists = lake.read_all(STG_HF_DAILY_PAPERS)
             fct = analytics.appearances(everything, aliases)
-            dim_org = analytics.dim_org(everything, aliases)
-            dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy)
+            dim_org = analytics.dim_org(everything, aliases, lists)
+            dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy, lists)
             changes = analytics.tier_changes(everything)
-            audit = FCT_SELECTION_AUDIT.conform(
-                selection.audit_selection(lake.read_all(STG_HF_DAILY_PAPERS), everything, changes)
+            audit = FCT_SELECTION_AUDIT.conform(selection.audit_selection(lists, everything, changes, aliases))
+            missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "missing").get_column("digest_date")
+            derived = FCT_DERIVED_SELECTION.conform(
+                selection.derive_selection(lists, everything, changes, aliases, missing.to_list())
             )
             for table, frame in (
                 (FCT_PAPER_APPEARANCES, fct),
@@ -111,18 +120,25 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
                 (BRIDGE_PAPER_TOPIC, bridge),
                 (FCT_LAB_TIER_CHANGES, changes),
                 (FCT_SELECTION_AUDIT, audit),
+                (FCT_DERIVED_SELECTION, derived),
             ):
-                if table.name in selected:  # each table derives from the entries alone: a subset is honest
+                if table.name in selected:  # each table derives from the lake alone: a subset is honest
                     lake.write_table(table, frame)
         progress.report("analytics", "")
         flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
         flagged_days = flagged.group_by("digest_date").len().sort("digest_date")
-        papers = everything.get_column("arxiv_id").n_unique()
-        labelled = bridge.get_column("arxiv_id").n_unique()
+        printed_ids = everything.get_column("arxiv_id").unique()
+        papers = printed_ids.len()
+        labelled = bridge.filter(pl.col("arxiv_id").is_in(printed_ids)).get_column("arxiv_id").n_unique()
         coverage = labelled / papers if papers else 1.0
-        unreviewed = dim_org.filter(~pl.col("reviewed")).get_column("org_name").to_list()
+        unreviewed = analytics.unreviewed_orgs(everything.get_column("org_raw"), aliases)  # printed ones
+        list_only = dim_org.filter(~pl.col("reviewed") & ~pl.col("org_name").is_in(unreviewed))
         results = {
-            DIM_ORG.name: {"dagster/row_count": dim_org.height, "unreviewed": len(unreviewed)},
+            DIM_ORG.name: {
+                "dagster/row_count": dim_org.height,
+                "unreviewed": len(unreviewed),
+                "list_only_unreviewed": list_only.height,
+            },
             DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
             BRIDGE_PAPER_TOPIC.name: {
                 "dagster/row_count": bridge.height,
@@ -148,6 +164,10 @@ def build_analytics_assets() -> list[dg.AssetsDefinition]:
             "dagster/row_count": audit.height,
             "days": days.height,
             "days_reproduced": days.height - unreproduced.height,
+        }
+        results[FCT_DERIVED_SELECTION.name] = {
+            "dagster/row_count": derived.height,
+            "days": derived.get_column("digest_date").n_unique(),
         }
         for name, metadata in results.items():
             if name in selected:

@@ -34,6 +34,7 @@ from papertrend.transforms.enrich import (
     merge_dim_paper,
     merge_status,
 )
+from papertrend.transforms.orgs import load_aliases
 from papertrend.transforms.scoring import detect_tier_changes
 
 GROUP = "enrich"
@@ -171,8 +172,8 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         can_subset=True,
         pool=POOLS["hf_daily_papers"],
         description=(
-            "The Hugging Face daily list of each digest date (all pages), plus any digest paper missing from it; "
-            "with each date's latest outcome in enrichment_status_hf."
+            "The Hugging Face daily list of each day from the first digest on, digest or not (all pages), plus any "
+            "digest paper missing from it; with each day's latest outcome in enrichment_status_hf."
         ),
     )
     def hf_daily_papers(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
@@ -182,18 +183,19 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         client = None if enrichment.offline else enrichment.hf_client(data.root)
         outcomes = Outcomes("hf_daily", clock.now(), unreachable=None if client else OFFLINE)
         written: dict[str, pl.DataFrame] = {}
+        digest_days = lake.read_all(DIGEST_FILES).filter(pl.col("status").is_in(["loaded", "empty"]))
+        first_digest = digest_days.get_column("digest_date").min()
         for key in context.partition_keys:
             day = dt.date.fromisoformat(key)
-            files = lake.read_partition(DIGEST_FILES, day)
             previous = lake.read_partition(ENRICHMENT_STATUS_HF, day)
             stored = lake.read_partition(STG_HF_DAILY_PAPERS, day)
             action = hf_day_action(
-                has_digest=files is not None and files.get_column("status").to_list() in (["loaded"], ["empty"]),
+                from_first_digest=first_digest is not None and day >= first_digest,
                 settled=previous is not None and previous.get_column("status").to_list() == ["ok"],
                 stored=stored is not None,
                 refresh=enrichment.refresh,
             )
-            frame, status = STG_HF_DAILY_PAPERS.empty(), ENRICHMENT_STATUS_HF.empty()  # no digest: nothing fetched
+            frame, status = STG_HF_DAILY_PAPERS.empty(), ENRICHMENT_STATUS_HF.empty()  # before any digest: none
             if action == "keep":
                 frame, status = stored, previous
             elif action == "fetch":
@@ -210,7 +212,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 lake.write_partition(STG_HF_DAILY_PAPERS, day, frame)
                 lake.write_partition(ENRICHMENT_STATUS_HF, day, status)
             written[key] = lake.read_partition(STG_HF_DAILY_PAPERS, day)
-            row = status.row(0, named=True) if status.height else {"status": "no digest", "reason": None}
+            row = status.row(0, named=True) if status.height else {"status": "before the first digest", "reason": None}
             context.add_asset_metadata(
                 {"dagster/row_count": len(written[key])}, asset_key=STG_HF_DAILY_PAPERS.name, partition_key=key
             )
@@ -241,7 +243,7 @@ def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.As
     """
     entries = lake.read_all(STG_DIGEST_ENTRIES)
     frame = pl.concat(list(lists.values())) if lists else STG_HF_DAILY_PAPERS.empty()
-    audit = selection.audit_selection(frame, entries, detect_tier_changes(entries))
+    audit = selection.audit_selection(frame, entries, detect_tier_changes(entries), load_aliases())
     audited = {day["digest_date"].isoformat(): day for day in selection.day_summary(audit).iter_rows(named=True)}
     evaluations = []
     for key in lists:
@@ -256,7 +258,7 @@ def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.As
                 "reasons": ", ".join(day["reasons"]) or "none",
             }
             if day
-            else {"audited": "no: the day has no digest or no Hugging Face list"}
+            else {"audited": "no: the day has no digest (its selection is derived) or no Hugging Face list"}
         )
         evaluations.append(
             dg.AssetCheckEvaluation(

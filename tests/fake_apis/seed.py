@@ -352,7 +352,13 @@ def arxiv_entry(arxiv_id: str) -> dict:
     }
 
 
-def hf_paper(arxiv_id: str, org: str | None = None, upvotes: int | None = None, stars: int | None = None) -> dict:
+def hf_paper(
+    arxiv_id: str,
+    org: str | None = None,
+    upvotes: int | None = None,
+    stars: int | None = None,
+    title: str | None = None,
+) -> dict:
     """The ``paper`` object the fake Hugging Face serves: seed snapshot or given facts, else SYNTHETIC."""
     h = _digest(arxiv_id)
     seed = SEED_PAPERS.get(arxiv_id)
@@ -363,7 +369,7 @@ def hf_paper(arxiv_id: str, org: str | None = None, upvotes: int | None = None, 
         repo = f"https://github.com/synthetic-lab/repo-{h % 997}.git" if h % 3 else None
     paper = {
         "id": arxiv_id,
-        "title": (seed or {}).get("title") or f"Synthetic paper {arxiv_id}",
+        "title": title or (seed or {}).get("title") or f"Synthetic paper {arxiv_id}",
         "upvotes": upvotes if upvotes is not None else h % 60,
         "githubRepo": repo,
         "githubStars": stars if stars is not None else (h % 500 if repo else None),
@@ -376,6 +382,7 @@ def hf_paper(arxiv_id: str, org: str | None = None, upvotes: int | None = None, 
 
 
 LEFT_OUT_ORG = "SYNTHETIC Unseen Institute"  # never printed in any digest: its lab tier is unknown
+LEFT_OUT_TOPICS = ("retrieval-augmented generation", "world models", "medical imaging")
 
 
 def left_out_papers(day: dt.date, n: int) -> list[dict]:
@@ -383,11 +390,12 @@ def left_out_papers(day: dt.date, n: int) -> list[dict]:
 
     Their ids (``YYMM.9DDNN``) are well-formed but beyond any real month's numbering; their counts are
     tiny (score under 6, far below any printed score), half without an organization, half from an
-    organization no digest printed.
+    organization no digest printed; their titles name a topic in turn (LEFT_OUT_TOPICS).
     """
     return [
         {
             "arxiv_id": f"{day:%y%m}.9{day.day:02d}{i:02d}",
+            "title": f"SYNTHETIC left-out paper {i} on {LEFT_OUT_TOPICS[i % len(LEFT_OUT_TOPICS)]}",
             "org": LEFT_OUT_ORG if i % 2 else None,
             "upvotes": i % 3,
             "stars": 0,

@@ -107,7 +107,7 @@ class FakeApis:
         missing_hf: set[str] | None = None,
         rejected_arxiv: set[str] | None = None,
     ):
-        """``daily``: date -> list of {arxiv_id, org, upvotes, stars[, comments]} that the HF daily list holds."""
+        """``daily``: date -> list of {arxiv_id, org, upvotes, stars[, comments, title]} the HF daily list holds."""
         self.daily = daily or {}
         self.missing_arxiv = set(missing_arxiv or ())
         self.missing_hf = set(missing_hf or ())
@@ -296,7 +296,7 @@ class FakeApis:
         self._send(request, 200, "application/atom+xml", atom_feed(ids, title, missing), truncate=fault == "truncate")
 
     def _hf_item(self, fact: dict) -> dict:
-        paper = hf_paper(fact["arxiv_id"], fact.get("org"), fact.get("upvotes"), fact.get("stars"))
+        paper = hf_paper(fact["arxiv_id"], fact.get("org"), fact.get("upvotes"), fact.get("stars"), fact.get("title"))
         org = paper.pop("_org", None)
         synthetic_comments = int(fact["arxiv_id"][-2:]) % 7 if fact["arxiv_id"][-2:].isdigit() else 0
         item = {
