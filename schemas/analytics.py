@@ -203,8 +203,8 @@ class FctSelectionAudit(pa.DataFrameModel):
     organization: str | None = pa.Field(nullable=True, description="organization.fullname on the list.")
     org_key: str = pa.Field(
         description=(
-            "Canonical organization (dim_org; from the list, or the digest when not listed; unknown when neither "
-            "names one). Join dim_org on it with a LEFT JOIN: organizations only a list names are not in dim_org."
+            "Canonical organization (dim_org, which holds list-only organizations too, unreviewed): from the list, "
+            "or the digest when not listed; unknown when neither names one."
         )
     )
     lab_tier: str | None = pa.Field(
@@ -265,7 +265,7 @@ class FctDerivedSelection(pa.DataFrameModel):
     org_raw: str | None = pa.Field(
         nullable=True, description="organization.fullname on the list, as a digest would print it; null = Unknown."
     )
-    org_key: str = pa.Field(description="Canonical organization (LEFT JOIN dim_org: a list-only one is not there).")
+    org_key: str = pa.Field(description="Canonical organization (dim_org; a list-only one is there, unreviewed).")
     score: float = pa.Field(description="The formula over the list's counts and the learned tier, 2 decimals.")
     tags: StringList = pa.Field(
         description="Super Lab / Frontier Lab from the learned tier, Viral from the counts (no Must Read)."

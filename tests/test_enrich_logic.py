@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
-from papertrend.schemas import ENRICHMENT_STATUS_GITHUB
+from papertrend.schemas import ENRICHMENT_STATUS_GITHUB, STG_HF_DAILY_PAPERS
 from papertrend.sources.http import ClientError, FetchError, ServiceUnreachable
-from papertrend.transforms.enrich import OFFLINE, Outcomes, hf_day_action, merge_status
+from papertrend.transforms.enrich import OFFLINE, Outcomes, hf_day_action, list_has_titles, merge_status
 
 NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
 
@@ -24,6 +25,23 @@ NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
 )
 def test_hf_day_action(from_first_digest, settled, stored, refresh, action):
     assert hf_day_action(from_first_digest, settled, stored, refresh) == action
+
+
+def test_a_list_stored_before_titles_were_kept_is_fetched_again():
+    def stored(*titles):  # SYNTHETIC rows
+        row = {"digest_date": NOW.date(), "ai_keywords": [], "api_source": "daily_papers", "fetched_at": NOW}
+        if not titles:
+            return STG_HF_DAILY_PAPERS.empty()
+        return STG_HF_DAILY_PAPERS.conform(
+            pl.DataFrame(
+                [{**row, "arxiv_id": f"2611.9000{i}", "title": t} for i, t in enumerate(titles)],
+                schema_overrides=STG_HF_DAILY_PAPERS.polars_schema,
+            ).pipe(STG_HF_DAILY_PAPERS.add_new_columns)
+        )
+
+    assert not list_has_titles(stored(None, None))  # every title null: written before papertrend kept them
+    assert list_has_titles(stored(None, "SYNTHETIC title")) and list_has_titles(stored())  # an empty list is whole
+    assert hf_day_action(True, True, list_has_titles(stored(None)), refresh=False) == "fetch"
 
 
 def test_outcomes_record_answers_failures_and_stop_asking_an_unreachable_service():

@@ -208,7 +208,9 @@ def test_a_day_without_a_digest_gets_the_selection_the_formula_derives():
     lab = paper(31, "SYNTHETIC Super Corp", 2, day=day)
     middle = paper(32, "SYNTHETIC Never Printed", 70, day=day)
     below = paper(33, None, 1, day=day)
-    lists, entries = frames([viral, lab, middle, below], [], history)
+    no_lab_day = day + dt.timedelta(days=1)  # a list of untagged papers only: the cut keeps nothing
+    untagged = [paper(40 + i, None, 90, day=no_lab_day) for i in range(3)]
+    lists, entries = frames([viral, lab, middle, below, *untagged], [], history)
     derived = FCT_DERIVED_SELECTION.conform(
         derive_selection(lists, entries, detect_tier_changes(entries), load_aliases(), [day])
     )
@@ -222,8 +224,9 @@ def test_a_day_without_a_digest_gets_the_selection_the_formula_derives():
     assert derived.get_column("title_en").to_list() == [f"SYNTHETIC paper {p['arxiv_id']}" for p in (viral, lab)]
     [how] = derived.get_column("derivation").unique().to_list()
     assert "fetched 2026-05-05" in how and "top 50" in how and "Must Read is not derivable" in how
-    # a day that is not asked for is not derived, nor one whose list has no lab paper in its top 50
-    assert derive_selection(lists, entries, detect_tier_changes(entries), load_aliases(), [DAY]).height == 0
+    # a day whose list has no lab paper in its top 50 derives nothing, like a day that is not asked for
+    for days in ([no_lab_day], [DAY]):
+        assert derive_selection(lists, entries, detect_tier_changes(entries), load_aliases(), days).height == 0
     rendered = render_digest(day, derived.to_dicts(), how)
     parsed = parse_digest(rendered.encode(), "derived.md", day)
     assert [(e["rank"], e["arxiv_id"], e["score"], e["tags"]) for e in parsed.entries] == [
@@ -344,6 +347,17 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
         [LEFT_OUT_ORG],
     )
     assert digest_share == 0 and list_share > 0 and counts_top_share > 0  # the 900-star paper: top by counts
+    # each organization share is a share of one whole, and the bonus's part is digest minus counts alone
+    assert query(
+        db,
+        "SELECT round(sum(digest_share), 2), round(sum(list_share), 2), round(sum(counts_top_share), 2), "
+        "max(abs(bought_by_bonus - (digest_share - counts_top_share))) < 0.0002 "
+        "FROM selection_bias WHERE dimension = 'organization'",
+    ) == [(1.0, 1.0, 1.0, True)]
+    [(printed_total, counts_total)] = query(
+        db, "SELECT count(*) FILTER (WHERE printed), count(*) FILTER (WHERE counts_top) FROM fct_selection_audit"
+    )
+    assert counts_total == printed_total  # a cut by counts alone prints as many papers as the digests did
     assert query(db, "SELECT count(*) > 0 FROM selection_bias WHERE dimension = 'topic'") == [(True,)]
     # and the derived day renders as a digest that says what it is
     code, text, err = run_cli(capsys, "render", str(derived_day), "--data-dir", data)

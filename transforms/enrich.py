@@ -133,6 +133,12 @@ class Outcomes:
         return False, None
 
 
+def list_has_titles(stored) -> bool:
+    """False for a stored list written before papertrend kept ``title`` (papers, every title null): its
+    left-out papers could get no topic, so it is fetched again like a list never stored."""
+    return stored.height == 0 or stored.get_column("title").null_count() < stored.height
+
+
 def hf_day_action(from_first_digest: bool, settled: bool, stored: bool, refresh: bool) -> str:
     """What to do about one day's Hugging Face list: 'none', 'keep' or 'fetch'.
 

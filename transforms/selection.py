@@ -184,8 +184,8 @@ def audit_selection(
             score(pl.col("list_upvotes"), pl.col("list_stars"), pl.col("list_comments"), pl.lit("none")).alias(
                 "counts_score"
             ),
-            pl.col("printed").sum().over("digest_date").alias("_printed"),
         )
+        .join(both.group_by("digest_date").agg(pl.col("printed").sum().alias("_printed")), on="digest_date")
         .sort("digest_date", "counts_score", "list_upvotes", "arxiv_id", descending=[False, True, True, False])
         .with_columns((pl.int_range(1, pl.len() + 1).over("digest_date") <= pl.col("_printed")).alias("counts_top"))
         .select("digest_date", "arxiv_id", "counts_score", "counts_top")

@@ -38,10 +38,10 @@ def _parquet_source(table: TableContract) -> str:
 def _select_sql(table: TableContract, source: str | None = None, present: set[str] | None = None) -> str:
     """``present``: the columns the files hold; a nullable column added after they were written reads as NULL."""
 
-    def value(name: str) -> str:
-        return "NULL" if present is not None and name not in present else f'"{name}"'
+    def value(column) -> str:  # a missing non-null column stays a reference: DuckDB then fails loudly
+        return "NULL" if present is not None and column.nullable and column.name not in present else f'"{column.name}"'
 
-    columns = ", ".join(f'CAST({value(c.name)} AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
+    columns = ", ".join(f'CAST({value(c)} AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
     source = source or _parquet_source(table)
     order = f" ORDER BY {', '.join(table.order_by)}" if table.order_by else ""
     return f"SELECT {columns} FROM {source}{order}"

@@ -31,6 +31,7 @@ from papertrend.transforms.enrich import (
     arxiv_ids_to_fetch,
     arxiv_status_rows,
     hf_day_action,
+    list_has_titles,
     merge_dim_paper,
     merge_status,
 )
@@ -192,7 +193,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             action = hf_day_action(
                 from_first_digest=first_digest is not None and day >= first_digest,
                 settled=previous is not None and previous.get_column("status").to_list() == ["ok"],
-                stored=stored is not None,
+                stored=stored is not None and list_has_titles(stored),
                 refresh=enrichment.refresh,
             )
             frame, status = STG_HF_DAILY_PAPERS.empty(), ENRICHMENT_STATUS_HF.empty()  # before any digest: none
@@ -242,6 +243,7 @@ def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.As
     learned from every loaded digest (transforms/selection.py).
     """
     entries = lake.read_all(STG_DIGEST_ENTRIES)
+    statuses = dict(lake.read_all(DIGEST_FILES).select(pl.col("digest_date").cast(pl.String), "status").iter_rows())
     frame = pl.concat(list(lists.values())) if lists else STG_HF_DAILY_PAPERS.empty()
     audit = selection.audit_selection(frame, entries, detect_tier_changes(entries), load_aliases())
     audited = {day["digest_date"].isoformat(): day for day in selection.day_summary(audit).iter_rows(named=True)}
@@ -258,7 +260,7 @@ def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.As
                 "reasons": ", ".join(day["reasons"]) or "none",
             }
             if day
-            else {"audited": "no: the day has no digest (its selection is derived) or no Hugging Face list"}
+            else {"audited": f"no: {_not_audited(statuses.get(key), lists[key])}"}
         )
         evaluations.append(
             dg.AssetCheckEvaluation(
@@ -271,6 +273,17 @@ def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.As
             )
         )
     return evaluations
+
+
+def _not_audited(status: str | None, listed: pl.DataFrame) -> str:
+    papers = listed.filter(pl.col("api_source") == "daily_papers").height
+    if status == "missing":
+        if papers:
+            return "no digest that day; its selection is derived from the list (fct_derived_selection)"
+        return "no digest that day and no paper on its list"
+    if status == "rejected":
+        return "the day's digest was rejected (see digest_files)"
+    return "no Hugging Face list for the day"
 
 
 def _correlation(value: float | None) -> float | str:

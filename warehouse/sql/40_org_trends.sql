@@ -3,7 +3,9 @@
 -- appearances, mean score and golden count. 'unknown' collects entries printed without an organization.
 -- org_trends counts the digests alone; org_trends_with_derived (next file) adds the days without a digest
 -- whose selection was derived. includes_derived_days says which, and derived_days counts the period's
--- derived days (left out of org_trends, counted in org_trends_with_derived).
+-- derived days (digest_files.status = 'derived', including any whose list gave no pick; left out of
+-- org_trends, counted in org_trends_with_derived). A period of derived days alone has rows in
+-- org_trends_with_derived only.
 CREATE MACRO org_trends_over(include_derived) AS TABLE
 WITH appearances AS (
     SELECT a.*, o.top_org_key, o.top_org_name
@@ -20,9 +22,9 @@ derived_days AS (
     SELECT period, period_start, count(DISTINCT digest_date) AS derived_days
     FROM (
         SELECT 'week' AS period, date_trunc('week', digest_date)::DATE AS period_start, digest_date
-        FROM fct_derived_selection
+        FROM digest_files WHERE status = 'derived'
         UNION ALL
-        SELECT 'month', date_trunc('month', digest_date)::DATE, digest_date FROM fct_derived_selection
+        SELECT 'month', date_trunc('month', digest_date)::DATE, digest_date FROM digest_files WHERE status = 'derived'
     )
     GROUP BY ALL
 )

@@ -17,8 +17,9 @@ week_totals AS (
     SELECT week_start, count(*) AS week_papers FROM weekly GROUP BY week_start
 ),
 derived_days AS (
-    SELECT date_trunc('week', digest_date)::DATE AS week_start, count(DISTINCT digest_date) AS derived_days
-    FROM fct_derived_selection
+    SELECT date_trunc('week', digest_date)::DATE AS week_start, count(*) AS derived_days
+    FROM digest_files
+    WHERE status = 'derived'
     GROUP BY ALL
 ),
 labelled AS (

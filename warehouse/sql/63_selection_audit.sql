@@ -1,7 +1,8 @@
 -- Each paper of each day's Hugging Face list (and each printed paper) scored and cut with the
 -- generator's formula, beside what the digest printed: picked or left out, the day's cut-off score
 -- (lowest printed score), how far a left-out paper outscored the lowest printed one, and why the
--- two disagree. Titles from arXiv where enrichment has them.
+-- two disagree; counts_score and counts_top: the score without the bonus, and whether a cut by it would
+-- have printed the paper. Titles from arXiv where enrichment has them.
 CREATE VIEW selection_audit AS
 SELECT
     a.digest_date,
@@ -25,6 +26,8 @@ SELECT
     a.printed_upvotes,
     a.printed_stars,
     a.counts_moved,
+    a.counts_score,
+    a.counts_top,
     a.reason
 FROM fct_selection_audit AS a
 LEFT JOIN dim_paper AS p USING (arxiv_id)
