@@ -9,7 +9,13 @@ The lab tier of a listed paper comes from the tiers its organization string was 
 (tags are regular expressions over that string): the tier seen in the digests, on the side of the
 dated rule change (fct_lab_tier_changes) the day falls on. An organization never printed has tier
 ``unknown`` and no bonus; a paper without an organization has tier ``none``, as the generator gives it.
+
+The same formula, tiers and cut derive a selection for a day that has a list and no digest
+(``derive_selection``, fct_derived_selection), and a cut by the counts alone (``counts_top``) shows
+what the lab bonus buys (the selection_bias view).
 """
+
+import datetime as dt
 
 import polars as pl
 
@@ -299,7 +305,7 @@ DERIVATION = (  # {} is the day the list was fetched
 
 
 def derive_selection(
-    lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.DataFrame, aliases: pl.DataFrame, days: list
+    lists: pl.DataFrame, entries: pl.DataFrame, changes: pl.DataFrame, aliases: pl.DataFrame, days: list[dt.date]
 ) -> pl.DataFrame:
     """The selection the generator would have printed on ``days`` (days with a list and no digest).
 
