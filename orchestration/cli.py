@@ -491,14 +491,12 @@ def cmd_render(args) -> int:
         table = "fct_derived_selection" if status == "derived" else "stg_digest_entries"
         relation = con.sql(f"SELECT {RENDER_COLUMNS} FROM {table} WHERE digest_date = ?", params=[args.date])
         entries = [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
-        derived_by = (
-            con.execute(
+        derived_by = None
+        if status == "derived":
+            [(derived_by,)] = con.execute(
                 "SELECT any_value(derivation) FROM fct_derived_selection WHERE digest_date = ?", [args.date]
-            ).fetchall()[0][0]
-            or "the formula picked no paper from the day's list"
-            if status == "derived"
-            else None
-        )
+            ).fetchall()
+            derived_by = derived_by or "the formula picked no paper from the day's list"
     if status not in ("loaded", "empty", "derived"):
         raise CliError(f"{args.date}: no digest in the warehouse, and none derived (digest_files says {status})")
     text = render_digest(args.date, entries, derived_by)

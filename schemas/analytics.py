@@ -177,6 +177,7 @@ class FctLabTierChanges(pa.DataFrameModel):
 
 SELECTION_TIERS = (*LAB_TIERS, "unknown")
 SELECTION_REASONS = ("not_listed", "counts_moved", "tier_rule", "unexplained")
+TIER_BASES = ("printed", "never printed", "no organization")  # where a listed paper's lab tier comes from
 
 
 class FctSelectionAudit(pa.DataFrameModel):
@@ -214,7 +215,7 @@ class FctSelectionAudit(pa.DataFrameModel):
     )
     tier_basis: str | None = pa.Field(
         nullable=True,
-        isin=["printed", "never printed", "no organization"],
+        isin=list(TIER_BASES),
         description="Where lab_tier comes from; null when not listed.",
     )
     printed_tier: str | None = pa.Field(
@@ -277,9 +278,7 @@ class FctDerivedSelection(pa.DataFrameModel):
     lab_tier: str = pa.Field(
         isin=list(SELECTION_TIERS), description="Tier learned from the digests; unknown if never printed."
     )
-    tier_basis: str = pa.Field(
-        isin=["printed", "never printed", "no organization"], description="Where lab_tier comes from."
-    )
+    tier_basis: str = pa.Field(isin=list(TIER_BASES), description="Where lab_tier comes from.")
     derivation: str = pa.Field(description="How the row was derived: the formula, tiers, golden rule, cut, list date.")
 
     class Config:

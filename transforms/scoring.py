@@ -25,15 +25,13 @@ _GENERIC_ORG_WORDS = frozenset(
 )
 
 
+TIER_TAGS = {"super": "Super Lab", "frontier": "Frontier Lab"}  # in the order the generator tests them
+
+
 def lab_tier(tags: pl.Expr) -> pl.Expr:
     """super | frontier | none, as the generator tests them: Super Lab first."""
-    return (
-        pl.when(tags.list.contains("Super Lab"))
-        .then(pl.lit("super"))
-        .when(tags.list.contains("Frontier Lab"))
-        .then(pl.lit("frontier"))
-        .otherwise(pl.lit("none"))
-    )
+    tier = pl.when(tags.list.contains(TIER_TAGS["super"])).then(pl.lit("super"))
+    return tier.when(tags.list.contains(TIER_TAGS["frontier"])).then(pl.lit("frontier")).otherwise(pl.lit("none"))
 
 
 def decompose(entries: pl.DataFrame) -> pl.DataFrame:

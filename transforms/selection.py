@@ -25,6 +25,7 @@ from papertrend.transforms.scoring import (
     LAB_BONUS,
     SCORE_ROUNDING,
     STAR_WEIGHT,
+    TIER_TAGS,
     UPVOTE_WEIGHT,
     VIRAL_STARS,
     VIRAL_UPVOTES,
@@ -318,9 +319,7 @@ def derive_selection(
         wanted.select("digest_date", "arxiv_id", "title"), on=["digest_date", "arxiv_id"], how="left"
     )
     picked = rank_and_cut(scored.with_columns(pl.col("viral").alias("golden"))).filter("formula_picks")
-    tier_tag = pl.col("lab_tier").replace_strict(
-        {"super": "Super Lab", "frontier": "Frontier Lab"}, default=None, return_dtype=pl.String
-    )
+    tier_tag = pl.col("lab_tier").replace_strict(TIER_TAGS, default=None, return_dtype=pl.String)
     tags = pl.concat_list(tier_tag, pl.when("viral").then(pl.lit("Viral"))).list.drop_nulls()
     frame = picked.join(fetched, on="digest_date").with_columns(
         pl.col("list_rank").alias("rank"),

@@ -184,8 +184,8 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         client = None if enrichment.offline else enrichment.hf_client(data.root)
         outcomes = Outcomes("hf_daily", clock.now(), unreachable=None if client else OFFLINE)
         written: dict[str, pl.DataFrame] = {}
-        digest_days = lake.read_all(DIGEST_FILES).filter(pl.col("status").is_in(["loaded", "empty"]))
-        first_digest = digest_days.get_column("digest_date").min()
+        files = lake.read_all(DIGEST_FILES)  # read once: the fetch policy and the check's messages use it
+        first_digest = files.filter(pl.col("status").is_in(["loaded", "empty"])).get_column("digest_date").min()
         for key in context.partition_keys:
             day = dt.date.fromisoformat(key)
             previous = lake.read_partition(ENRICHMENT_STATUS_HF, day)
@@ -227,7 +227,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
         yield dg.MaterializeResult(asset_key=ENRICHMENT_STATUS_HF.name)
         context.log.info(f"Hugging Face: {client.requests_sent if client else 0} requests")
         yield from targeting_latest(
-            context, contract_evaluations(STG_HF_DAILY_PAPERS, written) + reproducible_evaluations(lake, written)
+            context, contract_evaluations(STG_HF_DAILY_PAPERS, written) + reproducible_evaluations(lake, written, files)
         )
 
     return [arxiv_metadata, hf_daily_papers]
@@ -236,14 +236,16 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
 REPRODUCIBLE = "digest_reproducible"
 
 
-def reproducible_evaluations(lake, lists: dict[str, pl.DataFrame]) -> list[dg.AssetCheckEvaluation]:
+def reproducible_evaluations(
+    lake, lists: dict[str, pl.DataFrame], files: pl.DataFrame
+) -> list[dg.AssetCheckEvaluation]:
     """One result per day of the run: does the formula pick from the list what the digest printed?
 
     A day without a digest or without a list has nothing to audit and passes, saying so. Lab tiers are
     learned from every loaded digest (transforms/selection.py).
     """
     entries = lake.read_all(STG_DIGEST_ENTRIES)
-    statuses = dict(lake.read_all(DIGEST_FILES).select(pl.col("digest_date").cast(pl.String), "status").iter_rows())
+    statuses = dict(files.select(pl.col("digest_date").cast(pl.String), "status").iter_rows())
     frame = pl.concat(list(lists.values())) if lists else STG_HF_DAILY_PAPERS.empty()
     audit = selection.audit_selection(frame, entries, detect_tier_changes(entries), load_aliases())
     audited = {day["digest_date"].isoformat(): day for day in selection.day_summary(audit).iter_rows(named=True)}
