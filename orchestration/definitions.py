@@ -12,7 +12,7 @@ import dagster as dg
 from papertrend.orchestration import settings
 from papertrend.orchestration.analytics.assets import build_analytics_assets, build_report_asset
 from papertrend.orchestration.enrich.assets import build_enrich_assets
-from papertrend.orchestration.enrich.github_assets import build_github_assets
+from papertrend.orchestration.enrich.github_assets import github_stars
 from papertrend.orchestration.ingest.assets import build_ingest_assets
 from papertrend.orchestration.ingest.reports_assets import build_reports_assets
 from papertrend.orchestration.ingest.sensors import build_digest_sensor
@@ -58,7 +58,7 @@ def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
         build_ingest_assets(partitions_def),
         build_reports_assets(partitions_def),
         *build_enrich_assets(partitions_def),
-        *build_github_assets(),
+        github_stars,
         *build_analytics_assets(),
         analyst_warehouse,
         build_report_asset(analyst_warehouse.key),
