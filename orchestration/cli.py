@@ -117,20 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _export_settings(digests: Path | None, data_dir: Path | None, offline: bool = False, refresh: bool = False) -> None:
-    """Turn options into the environment the code location reads, and prepare the Dagster instance."""
-    if digests is not None:
-        os.environ[settings.ENV_DIGESTS_DIR] = str(digests)
-    if data_dir is not None:
-        os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
-    if offline:
-        os.environ[settings.ENV_OFFLINE] = "1"
-    if refresh:
-        os.environ[settings.ENV_REFRESH] = "1"
+def _data_dir(option: Path | None) -> Path:
+    return option.expanduser().resolve() if option is not None else settings.data_dir()
+
+
+def _prepare_instance(data_dir: Path) -> Path:
+    """The Dagster instance of the data dir (or DAGSTER_HOME, when set), ready for this and child processes."""
     from papertrend.orchestration.instance import prepare_home
     from papertrend.warehouse import DataDir
 
-    prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(settings.data_dir()).dagster_home))
+    return prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(data_dir).dagster_home))
+
+
+def _code_location_env(digests: Path | None, data_dir: Path) -> dict[str, str]:
+    """The environment of the processes ``ui`` and ``serve`` start: the code location reads its settings there."""
+    env = dict(os.environ, **{settings.ENV_DATA_DIR: str(data_dir)})
+    if digests is not None:
+        env[settings.ENV_DIGESTS_DIR] = str(digests)
+    return env
 
 
 def _quiet_dagster() -> None:
@@ -150,7 +154,8 @@ def run_range(start: dt.date, end: dt.date, yesterday: dt.date) -> tuple[dt.date
 
 
 def cmd_run(args) -> int:
-    _export_settings(args.digests, args.data_dir, args.offline, args.refresh)
+    data_dir = _data_dir(args.data_dir)
+    _prepare_instance(data_dir)
     _quiet_dagster()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -158,7 +163,7 @@ def cmd_run(args) -> int:
     from papertrend.transforms.discovery import discover_digests
 
     console = Console(stderr=True)
-    digests_dir = settings.digests_dir()
+    digests_dir = args.digests or settings.digests_dir()
     sources = discover_digests(digests_dir)
     if not sources and not (args.start and args.end):
         raise CliError(
@@ -177,7 +182,8 @@ def cmd_run(args) -> int:
 
     # Days before the first partition are added for this run; once loaded, the lake holds them and every
     # later process (the UI, the daemon) counts them among its partitions.
-    job = build_definitions(first_day=start).resolve_job_def(JOB_NAME)
+    definitions = build_definitions(digests_dir, data_dir, args.offline, args.refresh, first_day=start)
+    job = definitions.resolve_job_def(JOB_NAME)
     instance = get_instance()
     days = (end - start).days + 1
     started = time.monotonic()
@@ -211,7 +217,7 @@ def cmd_run(args) -> int:
                 console.print(f"[red]step {event.step_key} failed:[/] {event.step_failure_data.error.message.strip()}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
-    _print_summary(start, end, elapsed, result.run_id)
+    _print_summary(data_dir, start, end, elapsed, result.run_id)
     return 0
 
 
@@ -229,7 +235,7 @@ def _days(start: dt.date, end: dt.date) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) -> None:
+def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str) -> None:
     import duckdb
     from rich.console import Console
     from rich.table import Table
@@ -237,7 +243,7 @@ def _print_summary(start: dt.date, end: dt.date, elapsed: float, run_id: str) ->
     from papertrend.warehouse import DataDir
 
     console = Console(soft_wrap=True)  # commands and paths stay on one line, whatever the width
-    data = DataDir(settings.data_dir())
+    data = DataDir(data_dir)
     with duckdb.connect(str(data.analyst_db), read_only=True) as con:
         statuses = dict(
             con.execute(
@@ -422,9 +428,7 @@ def _built_data_dir(data_dir: Path | None):
     """The data dir (option, environment or default) whose analyst database exists."""
     from papertrend.warehouse import DataDir
 
-    if data_dir is not None:
-        os.environ[settings.ENV_DATA_DIR] = str(data_dir.expanduser().resolve())
-    data = DataDir(settings.data_dir())
+    data = DataDir(_data_dir(data_dir))
     if not data.analyst_db.exists():
         raise CliError(f"no warehouse at {data.analyst_db}: run `papertrend run` first")
     return data
@@ -528,7 +532,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_ui(args) -> int:
-    _export_settings(args.digests, args.data_dir)
+    data_dir = _data_dir(args.data_dir)
+    home = _prepare_instance(data_dir)
     from papertrend.orchestration.instance import get_instance
 
     get_instance()  # storage created (and a team instance's pools set) once, before three processes open it
@@ -544,8 +549,8 @@ def cmd_ui(args) -> int:
         "-p",
         str(args.port),
     ]
-    print(f"Dagster UI at http://{args.host}:{args.port}  (instance {os.environ['DAGSTER_HOME']}); Ctrl-C stops it")
-    return subprocess.call(command, cwd=settings.REPO_ROOT)
+    print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it")
+    return subprocess.call(command, cwd=settings.REPO_ROOT, env=_code_location_env(args.digests, data_dir))
 
 
 def serve_command(role: str, host: str, port: int | None, code_server: str | None) -> list[str]:
@@ -565,14 +570,16 @@ def serve_command(role: str, host: str, port: int | None, code_server: str | Non
 
 
 def cmd_serve(args) -> int:
-    _export_settings(args.digests, args.data_dir)
+    data_dir = _data_dir(args.data_dir)
+    home = _prepare_instance(data_dir)
     from papertrend.orchestration.instance import get_instance
 
     get_instance()
     command = serve_command(args.role, args.host, args.port, args.code_server)
     executable = Path(sys.executable).parent / command[0]
-    print(f"papertrend serve {args.role}: {' '.join(command)}  (instance {os.environ['DAGSTER_HOME']})", flush=True)
-    return subprocess.call([str(executable), *command[1:]], cwd=settings.REPO_ROOT)
+    print(f"papertrend serve {args.role}: {' '.join(command)}  (instance {home})", flush=True)
+    env = _code_location_env(args.digests, data_dir)
+    return subprocess.call([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,24 +3,29 @@
 The asset graph at the data's grain: per-day assets (one partition per digest date) where a day's
 rows are that day's alone; unpartitioned assets for the tables that hold the whole history and are
 rebuilt whole. One job runs both in one run for a range of days (the CLI, the sensor, the schedule).
+
+The whole-history assets are defined at module level in their modules. The per-day ones are built for
+the deployment's days (``build_*_assets(partitions_def)``): which days those are is read from the lake
+(orchestration/partitions.py), so that whatever was loaded is a partition in every process.
+Configuration reaches assets only as resources (orchestration/resources.py).
 """
 
 import datetime as dt
+from pathlib import Path
 
 import dagster as dg
 
 from papertrend.orchestration import settings
-from papertrend.orchestration.analytics.assets import build_analytics_assets, build_report_asset
-from papertrend.orchestration.enrich.assets import build_enrich_assets
+from papertrend.orchestration.analytics.assets import analytics_model, trend_report
+from papertrend.orchestration.enrich.assets import arxiv_metadata, build_hf_assets
 from papertrend.orchestration.enrich.github_assets import github_stars
 from papertrend.orchestration.ingest.assets import build_ingest_assets
 from papertrend.orchestration.ingest.reports_assets import build_reports_assets
 from papertrend.orchestration.ingest.sensors import build_digest_sensor
 from papertrend.orchestration.instance import SERVICE_TAGS, build_dead_run_sensor
 from papertrend.orchestration.partitions import daily_partitions
-from papertrend.orchestration.publish.assets import build_publish_asset
+from papertrend.orchestration.publish.assets import analyst_warehouse
 from papertrend.orchestration.resources import config_from_env, enrichment_from_env
-from papertrend.schemas import TABLES
 from papertrend.warehouse import DataDir
 
 JOB_NAME = "papertrend_job"
@@ -49,19 +54,29 @@ def build_daily_schedule(job) -> dg.ScheduleDefinition:
     return daily_digest_schedule
 
 
-def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
-    """The definitions; ``first_day`` extends the partitions back to a day the lake does not hold yet (the CLI)."""
-    config = config_from_env()
-    partitions_def = daily_partitions(DataDir(settings.data_dir()).lake, first_day)
-    analyst_warehouse = build_publish_asset([dg.AssetKey(name) for name in TABLES])
+def build_definitions(
+    digests_dir: Path | None = None,
+    data_dir: Path | None = None,
+    offline: bool = False,
+    refresh: bool = False,
+    first_day: dt.date | None = None,
+) -> dg.Definitions:
+    """The definitions; every setting not passed comes from the environment, as in ``defs`` below.
+
+    The CLI passes its options here (nothing goes through os.environ). ``first_day`` extends the partitions
+    back to a day the lake does not hold yet: once the run has loaded it, the lake says so to every process.
+    """
+    config = config_from_env(digests_dir, data_dir)
+    partitions_def = daily_partitions(DataDir(data_dir or settings.data_dir(), settings.lake_url()).lake, first_day)
     assets = [
         build_ingest_assets(partitions_def),
         build_reports_assets(partitions_def),
-        *build_enrich_assets(partitions_def),
+        arxiv_metadata,
+        build_hf_assets(partitions_def),
         github_stars,
-        *build_analytics_assets(),
+        analytics_model,
         analyst_warehouse,
-        build_report_asset(analyst_warehouse.key),
+        trend_report,
     ]
     job = dg.define_asset_job(
         JOB_NAME,
@@ -77,7 +92,7 @@ def build_definitions(first_day: dt.date | None = None) -> dg.Definitions:
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def), build_dead_run_sensor()],
         schedules=[build_daily_schedule(job)],
-        resources={"papertrend": config, "enrichment": enrichment_from_env()},
+        resources={"papertrend": config, "enrichment": enrichment_from_env(offline, refresh)},
         # One process per run: a step subprocess costs ~20 s and buys nothing for this pipeline.
         executor=dg.in_process_executor,
     )

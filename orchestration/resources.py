@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from papertrend.orchestration import settings
 from papertrend.orchestration.instance import ENV_POSTGRES_URL, record_worker
@@ -9,7 +10,7 @@ from papertrend.sources import arxiv, github, huggingface
 from papertrend.sources.http import RateLimiter, RetryPolicy, shared_limiter
 from papertrend.sources.pacing import postgres_ledger
 from papertrend.transforms.discovery import SourceTree, discover_digests, scan_sources
-from papertrend.warehouse import DataDir
+from papertrend.warehouse import ENV_LAKE_URL, DataDir
 
 
 def _from_env(name: str, default: str):
@@ -20,12 +21,15 @@ def _from_env(name: str, default: str):
 class PapertrendConfig(dg.ConfigurableResource):
     """Where digests are read from and where the lake, warehouse and Dagster instance live."""
 
-    digests_dir: str
-    data_dir: str
+    digests_dir: str = Field(description="Folder searched for digests (and the reports beside them).")
+    data_dir: str = Field(description="The lake, the analyst database, the report and the Dagster instance.")
+    lake_url: str | None = Field(
+        default=None, description="The lake in object storage (s3://bucket/prefix) instead of <data dir>/lake."
+    )
 
     @property
     def data(self) -> DataDir:
-        return DataDir(self.data_dir)
+        return DataDir(self.data_dir, self.lake_url)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Once per run, in the run's own process: the dead-run monitor (orchestration/instance.py) reads it.
@@ -39,10 +43,14 @@ class PapertrendConfig(dg.ConfigurableResource):
         return scan_sources(self.digests_dir)
 
 
-def config_from_env() -> PapertrendConfig:
+def config_from_env(digests_dir: Path | None = None, data_dir: Path | None = None) -> PapertrendConfig:
+    """Each folder from the option when given (the CLI), else its environment variable, else the default."""
     return PapertrendConfig(
-        digests_dir=_from_env(settings.ENV_DIGESTS_DIR, str(settings.digests_dir())),
-        data_dir=_from_env(settings.ENV_DATA_DIR, str(settings.data_dir())),
+        digests_dir=str(digests_dir)
+        if digests_dir
+        else _from_env(settings.ENV_DIGESTS_DIR, str(settings.digests_dir())),
+        data_dir=str(data_dir) if data_dir else _from_env(settings.ENV_DATA_DIR, str(settings.data_dir())),
+        lake_url=_from_env(ENV_LAKE_URL, None),
     )
 
 
@@ -62,6 +70,15 @@ class EnrichmentConfig(dg.ConfigurableResource):
     http_timeout_s: float = 30.0
     backoff_base_s: float = 3.0
     max_attempts: int = 5
+    github_token: str | None = Field(
+        default=None, description="GITHUB_TOKEN: 5,000 requests an hour instead of 60, and its own stargazer lists."
+    )
+    pacing_database_url: str | None = Field(
+        default=None,
+        description=(
+            "PAPERTREND_POSTGRES_URL: runs on other machines pace their requests through the team instance's database."
+        ),
+    )
 
     def _policy(self) -> RetryPolicy:
         return RetryPolicy(
@@ -69,9 +86,8 @@ class EnrichmentConfig(dg.ConfigurableResource):
         )
 
     def _limiter(self, service: str, interval_s: float, state_dir: Path) -> RateLimiter:
-        # Runs on other machines share only the team instance's database: pace there. Like the token, the
-        # URL (it carries a password) is read here and is no resource field, so Dagster never records it.
-        url = os.environ.get(ENV_POSTGRES_URL)
+        # Runs on other machines share only the team instance's database: pace there.
+        url = self.pacing_database_url
         return shared_limiter(service, interval_s, state_dir, postgres_ledger(url) if url else None)
 
     def arxiv_client(self, state_dir: Path) -> arxiv.ArxivClient:
@@ -79,18 +95,20 @@ class EnrichmentConfig(dg.ConfigurableResource):
         return arxiv.ArxivClient(self.arxiv_url, limiter, self._policy())
 
     def github_client(self, state_dir: Path) -> github.GitHubClient:
-        # The token is read here and only here: it is no resource field, so Dagster never records it.
         limiter = self._limiter("github", self.github_min_interval_s, state_dir)
-        return github.GitHubClient(
-            self.github_url, limiter, self._policy(), token=os.environ.get("GITHUB_TOKEN") or None
-        )
+        return github.GitHubClient(self.github_url, limiter, self._policy(), token=self.github_token or None)
 
     def hf_client(self, state_dir: Path) -> huggingface.HuggingFaceClient:
         limiter = self._limiter("huggingface", self.hf_min_interval_s, state_dir)
         return huggingface.HuggingFaceClient(self.hf_url, limiter, self._policy())
 
 
-def enrichment_from_env() -> EnrichmentConfig:
+def enrichment_from_env(offline: bool = False, refresh: bool = False) -> EnrichmentConfig:
+    """Settings from the environment; ``offline`` and ``refresh`` (the CLI's options) turn those on.
+
+    Secrets (the GitHub token, the PostgreSQL URL with its password) are EnvVars: Dagster resolves them in
+    the run's process and records only the variable's name.
+    """
     return EnrichmentConfig(
         arxiv_url=_from_env("ARXIV_API_URL", arxiv.DEFAULT_URL),
         arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
@@ -99,10 +117,12 @@ def enrichment_from_env() -> EnrichmentConfig:
         github_enabled=(os.environ.get("PAPERTREND_GITHUB") or "on").lower() not in ("0", "off", "false", "no"),
         github_url=_from_env("GITHUB_API_URL", github.DEFAULT_URL),
         github_min_interval_s=settings.env_float("GITHUB_MIN_INTERVAL_S", 0.0),
-        offline=settings.env_flag(settings.ENV_OFFLINE),
-        refresh=settings.env_flag(settings.ENV_REFRESH),
+        offline=offline or settings.env_flag(settings.ENV_OFFLINE),
+        refresh=refresh or settings.env_flag(settings.ENV_REFRESH),
         arxiv_max_age_days=settings.env_float("PAPERTREND_ARXIV_MAX_AGE_DAYS", 90.0),
         http_timeout_s=settings.env_float("PAPERTREND_HTTP_TIMEOUT_S", 30.0),
         backoff_base_s=settings.env_float("PAPERTREND_BACKOFF_BASE_S", 3.0),
         max_attempts=int(settings.env_float("PAPERTREND_MAX_ATTEMPTS", 5)),
+        github_token=_from_env("GITHUB_TOKEN", None),
+        pacing_database_url=_from_env(ENV_POSTGRES_URL, None),
     )

@@ -1,7 +1,8 @@
 """Settings shared by the CLI and the Dagster code location, read from the environment.
 
-The CLI turns its options into these same environment variables before loading the definitions,
-so a run started from the command line and one launched in the UI see the same configuration.
+The code location reads them when it loads (the UI, the daemon: ``papertrend ui`` passes its options to
+them as these variables). The CLI's own runs pass their options to the definitions as resource values,
+over the same defaults, so a run started from the command line and one launched in the UI agree.
 """
 
 import datetime as dt
@@ -37,6 +38,12 @@ def digests_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get(ENV_DATA_DIR) or "data").resolve()
+
+
+def lake_url() -> str | None:
+    from papertrend.warehouse import ENV_LAKE_URL  # the lake's own module names it; polars loads only here
+
+    return os.environ.get(ENV_LAKE_URL) or None
 
 
 def partitions_start() -> dt.date:

@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from papertrend.orchestration.enrich.assets import build_enrich_assets
+from papertrend.orchestration.enrich.assets import build_hf_assets
 from papertrend.orchestration.ingest.assets import build_ingest_assets
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from tests.synthetic import synthetic_entries, write_digest
@@ -29,9 +29,9 @@ def test_ingest_then_hf_lists_materialize_alone(tmp_path):
         rows = result.asset_materializations_for_node("ingest_digests")
         assert {m.partition for m in rows} == {"2026-02-03"}
 
-        hf = [a for a in build_enrich_assets(DAYS) if a.node_def.name == "hf_daily_papers"]
+        hf = build_hf_assets(DAYS)
         result = dg.materialize(
-            hf + [ingest], selection=hf, resources=resources, partition_key="2026-02-03", instance=instance
+            [hf, ingest], selection=[hf], resources=resources, partition_key="2026-02-03", instance=instance
         )
         assert result.success
     status = data / "lake" / "enrichment_status_hf" / "digest_date=2026-02-03" / "data.parquet"

@@ -7,7 +7,7 @@ import pytest
 
 from papertrend.schemas import ENRICHMENT_STATUS_GITHUB, STG_HF_DAILY_PAPERS
 from papertrend.sources.http import ClientError, FetchError, ServiceUnreachable
-from papertrend.transforms.enrich import OFFLINE, Outcomes, hf_day_action, list_has_titles, merge_status
+from papertrend.transforms.enrich import OFFLINE, Outcomes, hf_day_action, hf_day_tables, list_has_titles, merge_status
 
 NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
 
@@ -86,3 +86,41 @@ def test_offline_outcomes_send_nothing_and_attempts_add_up_over_runs():
     assert merged.select("key", "status", "attempts").rows() == [("a/b", "error", 3)]
     assert merged.get_column("last_attempt_at").to_list() == [NOW + dt.timedelta(days=1)]
     assert ENRICHMENT_STATUS_GITHUB.validate(merged) is None
+
+
+def test_a_days_tables_after_keep_fetch_and_a_failed_refresh():
+    day = NOW.date()
+
+    def listed(*ids):  # SYNTHETIC list rows
+        row = {"digest_date": day, "ai_keywords": [], "api_source": "daily_papers", "fetched_at": NOW}
+        return STG_HF_DAILY_PAPERS.conform(
+            pl.DataFrame(
+                [{**row, "arxiv_id": i, "title": f"SYNTHETIC {i}"} for i in ids],
+                schema_overrides=STG_HF_DAILY_PAPERS.polars_schema,
+            ).pipe(STG_HF_DAILY_PAPERS.add_new_columns)
+        )
+
+    def attempt(status, reason, attempts):
+        outcomes = Outcomes("hf_daily", NOW)
+        outcomes.record(day.isoformat(), status, reason, attempts)
+        return outcomes.rows[-1]
+
+    frame, status = hf_day_tables(day, "none", None, None, None, None)
+    assert frame.height == status.height == 0  # before the first digest: nothing, not even a status
+
+    stored = listed("2611.00001")
+    _, previous = hf_day_tables(day, "fetch", None, None, stored, attempt("ok", None, 1))
+    assert previous.select("digest_date", "status", "attempts").rows() == [(day, "ok", 1)]
+    assert hf_day_tables(day, "keep", stored, previous, None, None) == (stored, previous)
+
+    refreshed = listed("2611.00001", "2611.00002")
+    frame, status = hf_day_tables(day, "fetch", stored, previous, refreshed, attempt("ok", None, 2))
+    assert frame.equals(refreshed) and status.select("status", "attempts").rows() == [("ok", 3)]
+
+    frame, status = hf_day_tables(day, "fetch", stored, previous, None, attempt("error", "HTTP 503 after 5", 5))
+    assert frame.equals(stored)  # a failed refresh keeps the list fetched before
+    assert status.select("status", "reason", "attempts").rows() == [("error", "HTTP 503 after 5", 6)]
+    frame, status = hf_day_tables(day, "fetch", None, None, None, attempt("pending", OFFLINE, 0))
+    assert frame.height == 0 and status.select("status", "reason").rows() == [("pending", OFFLINE)]
+    with pytest.raises(ValueError, match="outcome"):
+        hf_day_tables(day, "fetch", stored, previous, refreshed, None)

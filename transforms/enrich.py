@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from papertrend.schemas import DIM_PAPER, TableContract
+from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS_HF, STG_HF_DAILY_PAPERS, TableContract
 from papertrend.sources.arxiv import ArxivResult
 from papertrend.sources.http import FetchError, ServiceUnreachable
 
@@ -152,3 +152,28 @@ def hf_day_action(from_first_digest: bool, settled: bool, stored: bool, refresh:
     if settled and stored and not refresh:
         return "keep"
     return "fetch"
+
+
+def hf_day_tables(
+    day: dt.date,
+    action: str,
+    stored: pl.DataFrame | None,
+    previous: pl.DataFrame | None,
+    fetched: pl.DataFrame | None,
+    outcome: dict | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The day's list and its status row after this run, from ``hf_day_action``'s answer.
+
+    'none': both empty (a day before the first digest). 'keep': as stored. 'fetch': the fetched list, or
+    when the fetch failed the list stored before (a failed refresh loses nothing), with ``outcome`` (the
+    Outcomes row of the attempt) as the day's status.
+    """
+    if action == "none":
+        return STG_HF_DAILY_PAPERS.empty(), ENRICHMENT_STATUS_HF.empty()
+    if action == "keep" and stored is not None and previous is not None:
+        return stored, previous
+    if action != "fetch" or outcome is None:
+        raise ValueError(f"{day}: {action!r} needs a stored list and status ('keep') or an attempt's outcome ('fetch')")
+    frame = fetched if fetched is not None else stored if stored is not None else STG_HF_DAILY_PAPERS.empty()
+    existing = previous if previous is not None else ENRICHMENT_STATUS_HF.empty()
+    return frame, merge_status(ENRICHMENT_STATUS_HF, existing, [{**outcome, "digest_date": day}])

@@ -9,7 +9,6 @@ Everything lives under one data directory::
     <data-dir>/.write.lock             serialises writers (two runs never interleave writes)
 """
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,13 +22,14 @@ ENV_LAKE_URL = "PAPERTREND_LAKE_URL"
 
 
 class DataDir:
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, lake_url: str | None = None):
         self.root = Path(root).resolve()
+        self.lake_url = lake_url
 
     @property
     def lake(self) -> Lake:
-        """The local folder ``lake``, or object storage when PAPERTREND_LAKE_URL names it (s3://bucket/prefix)."""
-        return Lake(os.environ.get(ENV_LAKE_URL) or self.root / "lake")
+        """The local folder ``lake``, or object storage when ``lake_url`` names it (PAPERTREND_LAKE_URL, s3://…)."""
+        return Lake(self.lake_url or self.root / "lake")
 
     @property
     def analyst_db(self) -> Path:

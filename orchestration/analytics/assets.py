@@ -40,220 +40,214 @@ LIST_TABLES = (DIM_ORG, BRIDGE_PAPER_TOPIC, FCT_SELECTION_AUDIT, FCT_DERIVED_SEL
 TOPIC_COVERAGE_TARGET = 0.95
 
 
-def build_analytics_assets() -> list[dg.AssetsDefinition]:
-    @dg.multi_asset(
-        name="analytics_model",
-        specs=[
-            asset_spec(
-                t,
-                GROUP,
-                {"polars", "parquet"},
-                deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]
-                + ([STG_HF_DAILY_PAPERS.name] if t in LIST_TABLES else [])
-                + ([DIGEST_FILES.name] if t is FCT_DERIVED_SELECTION else []),
-            )
-            for t in ANALYTICS_TABLES
-        ],
-        check_specs=[
-            dg.AssetCheckSpec(
-                "orgs_reviewed",
-                asset=DIM_ORG.name,
-                description=(
-                    "Every printed organization string is in the reviewed alias file; otherwise names the new ones."
-                ),
+@dg.multi_asset(
+    name="analytics_model",
+    specs=[
+        asset_spec(
+            t,
+            GROUP,
+            {"polars", "parquet"},
+            deps=[STG_DIGEST_ENTRIES.name, DIM_PAPER.name]
+            + ([STG_HF_DAILY_PAPERS.name] if t in LIST_TABLES else [])
+            + ([DIGEST_FILES.name] if t is FCT_DERIVED_SELECTION else []),
+        )
+        for t in ANALYTICS_TABLES
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "orgs_reviewed",
+            asset=DIM_ORG.name,
+            description=(
+                "Every printed organization string is in the reviewed alias file; otherwise names the new ones."
             ),
-            dg.AssetCheckSpec(
-                "topic_coverage",
-                asset=BRIDGE_PAPER_TOPIC.name,
-                description=(
-                    f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists "
-                    "the rest."
-                ),
-            ),
-            dg.AssetCheckSpec(
-                "scores_explained",
-                asset=FCT_PAPER_APPEARANCES.name,
-                description=(
-                    "Every score is reproduced by the formula within its rounding and no tag contradicts the rules; "
-                    "otherwise counts the flagged appearances and names their days (see score_breakdown)."
-                ),
-            ),
-            dg.AssetCheckSpec(
-                "selection_reproduced",
-                asset=FCT_SELECTION_AUDIT.name,
-                description=(
-                    "On every day with a digest and its Hugging Face list, the generator's formula and cut pick "
-                    "exactly the printed papers; otherwise names the days and the reasons (see selection_audit_days)."
-                ),
-            ),
-        ],
-        can_subset=True,
-        description=(
-            "Rebuilt from every loaded day, because the reviewed reference files apply to all of them: appearances "
-            "with their score taken apart, canonical organizations from transforms/reference/org_aliases.csv, "
-            "topics from transforms/reference/topics.toml, the dates the lab-tagging rules changed, each day's "
-            "Hugging Face list scored and cut with the generator's formula beside what the digest printed, and the "
-            "selection derived the same way for days with a list and no digest."
         ),
-    )
-    def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
-        selected = {key.to_user_string() for key in context.selected_asset_keys}
-        checks = {key.name for key in context.selected_asset_check_keys}
-        data, lake = papertrend.data, papertrend.data.lake
-        aliases, taxonomy = load_aliases(), load_taxonomy()
-        with data.write_lock():
-            everything = lake.read_all(STG_DIGEST_ENTRIES)
-            lists = lake.read_all(STG_HF_DAILY_PAPERS)
-            fct = analytics.appearances(everything, aliases)
-            dim_org = analytics.dim_org(everything, aliases, lists)
-            dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy, lists)
-            changes = analytics.tier_changes(everything)
-            audit = FCT_SELECTION_AUDIT.conform(selection.audit_selection(lists, everything, changes, aliases))
-            missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "missing").get_column("digest_date")
-            derived = FCT_DERIVED_SELECTION.conform(
-                selection.derive_selection(lists, everything, changes, aliases, missing.to_list())
-            )
-            for table, frame in (
-                (FCT_PAPER_APPEARANCES, fct),
-                (DIM_ORG, dim_org),
-                (DIM_TOPIC, dim_topic),
-                (BRIDGE_PAPER_TOPIC, bridge),
-                (FCT_LAB_TIER_CHANGES, changes),
-                (FCT_SELECTION_AUDIT, audit),
-                (FCT_DERIVED_SELECTION, derived),
-            ):
-                if table.name in selected:  # each table derives from the lake alone: a subset is honest
-                    lake.write_table(table, frame)
-        progress.report("analytics", "")
-        flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
-        flagged_days = flagged.group_by("digest_date").len().sort("digest_date")
-        printed_ids = everything.get_column("arxiv_id").unique()
-        papers = printed_ids.len()
-        labelled = bridge.filter(pl.col("arxiv_id").is_in(printed_ids)).get_column("arxiv_id").n_unique()
-        coverage = labelled / papers if papers else 1.0
-        unreviewed = analytics.unreviewed_orgs(everything.get_column("org_raw"), aliases)  # printed ones
-        list_only = dim_org.filter(~pl.col("reviewed") & ~pl.col("org_name").is_in(unreviewed))
-        results = {
-            DIM_ORG.name: {
-                "dagster/row_count": dim_org.height,
-                "unreviewed": len(unreviewed),
-                "list_only_unreviewed": list_only.height,
-            },
-            DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
-            BRIDGE_PAPER_TOPIC.name: {
-                "dagster/row_count": bridge.height,
-                "papers": papers,
-                "labelled": labelled,
-                "coverage": round(coverage, 4),
-            },
-            FCT_PAPER_APPEARANCES.name: {
-                "dagster/row_count": fct.height,
-                "days": fct.get_column("digest_date").n_unique(),
+        dg.AssetCheckSpec(
+            "topic_coverage",
+            asset=BRIDGE_PAPER_TOPIC.name,
+            description=(
+                f"At least {TOPIC_COVERAGE_TARGET:.0%} of papers have a topic; the unlabelled_papers view lists "
+                "the rest."
+            ),
+        ),
+        dg.AssetCheckSpec(
+            "scores_explained",
+            asset=FCT_PAPER_APPEARANCES.name,
+            description=(
+                "Every score is reproduced by the formula within its rounding and no tag contradicts the rules; "
+                "otherwise counts the flagged appearances and names their days (see score_breakdown)."
+            ),
+        ),
+        dg.AssetCheckSpec(
+            "selection_reproduced",
+            asset=FCT_SELECTION_AUDIT.name,
+            description=(
+                "On every day with a digest and its Hugging Face list, the generator's formula and cut pick "
+                "exactly the printed papers; otherwise names the days and the reasons (see selection_audit_days)."
+            ),
+        ),
+    ],
+    can_subset=True,
+    description=(
+        "Rebuilt from every loaded day, because the reviewed reference files apply to all of them: appearances "
+        "with their score taken apart, canonical organizations from transforms/reference/org_aliases.csv, "
+        "topics from transforms/reference/topics.toml, the dates the lab-tagging rules changed, each day's "
+        "Hugging Face list scored and cut with the generator's formula beside what the digest printed, and the "
+        "selection derived the same way for days with a list and no digest."
+    ),
+)
+def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
+    checks = {key.name for key in context.selected_asset_check_keys}
+    data, lake = papertrend.data, papertrend.data.lake
+    aliases, taxonomy = load_aliases(), load_taxonomy()
+    with data.write_lock():
+        everything = lake.read_all(STG_DIGEST_ENTRIES)
+        lists = lake.read_all(STG_HF_DAILY_PAPERS)
+        fct = analytics.appearances(everything, aliases)
+        dim_org = analytics.dim_org(everything, aliases, lists)
+        dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy, lists)
+        changes = analytics.tier_changes(everything)
+        audit = FCT_SELECTION_AUDIT.conform(selection.audit_selection(lists, everything, changes, aliases))
+        missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "missing").get_column("digest_date")
+        derived = FCT_DERIVED_SELECTION.conform(
+            selection.derive_selection(lists, everything, changes, aliases, missing.to_list())
+        )
+        for table, frame in (
+            (FCT_PAPER_APPEARANCES, fct),
+            (DIM_ORG, dim_org),
+            (DIM_TOPIC, dim_topic),
+            (BRIDGE_PAPER_TOPIC, bridge),
+            (FCT_LAB_TIER_CHANGES, changes),
+            (FCT_SELECTION_AUDIT, audit),
+            (FCT_DERIVED_SELECTION, derived),
+        ):
+            if table.name in selected:  # each table derives from the lake alone: a subset is honest
+                lake.write_table(table, frame)
+    progress.report("analytics", "")
+    flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
+    flagged_days = flagged.group_by("digest_date").len().sort("digest_date")
+    printed_ids = everything.get_column("arxiv_id").unique()
+    papers = printed_ids.len()
+    labelled = bridge.filter(pl.col("arxiv_id").is_in(printed_ids)).get_column("arxiv_id").n_unique()
+    coverage = labelled / papers if papers else 1.0
+    unreviewed = analytics.unreviewed_orgs(everything.get_column("org_raw"), aliases)  # printed ones
+    list_only = dim_org.filter(~pl.col("reviewed") & ~pl.col("org_name").is_in(unreviewed))
+    results = {
+        DIM_ORG.name: {
+            "dagster/row_count": dim_org.height,
+            "unreviewed": len(unreviewed),
+            "list_only_unreviewed": list_only.height,
+        },
+        DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
+        BRIDGE_PAPER_TOPIC.name: {
+            "dagster/row_count": bridge.height,
+            "papers": papers,
+            "labelled": labelled,
+            "coverage": round(coverage, 4),
+        },
+        FCT_PAPER_APPEARANCES.name: {
+            "dagster/row_count": fct.height,
+            "days": fct.get_column("digest_date").n_unique(),
+            "flagged": flagged.height,
+        },
+        FCT_LAB_TIER_CHANGES.name: {
+            "dagster/row_count": changes.height,
+            "rule_change_dates": dg.MetadataValue.json(
+                sorted({d.isoformat() for d in changes.get_column("rule_change_date")})
+            ),
+        },
+    }
+    days = selection.day_summary(audit)
+    unreproduced = days.filter(~pl.col("reproduced"))
+    results[FCT_SELECTION_AUDIT.name] = {
+        "dagster/row_count": audit.height,
+        "days": days.height,
+        "days_reproduced": days.height - unreproduced.height,
+    }
+    results[FCT_DERIVED_SELECTION.name] = {
+        "dagster/row_count": derived.height,
+        "days": derived.get_column("digest_date").n_unique(),
+    }
+    for name, metadata in results.items():
+        if name in selected:
+            yield dg.MaterializeResult(asset_key=name, metadata=metadata)
+    evaluations = [
+        (DIM_ORG, "orgs_reviewed", not unreviewed, {"unreviewed": dg.MetadataValue.json(unreviewed[:50])}),
+        (
+            BRIDGE_PAPER_TOPIC,
+            "topic_coverage",
+            coverage >= TOPIC_COVERAGE_TARGET,
+            {"coverage": round(coverage, 4), "unlabelled": papers - labelled},
+        ),
+        (
+            FCT_PAPER_APPEARANCES,
+            "scores_explained",
+            flagged.height == 0,
+            {
                 "flagged": flagged.height,
+                "days_flagged": flagged_days.height,
+                "first_days_flagged": first_days(flagged_days),
             },
-            FCT_LAB_TIER_CHANGES.name: {
-                "dagster/row_count": changes.height,
-                "rule_change_dates": dg.MetadataValue.json(
-                    sorted({d.isoformat() for d in changes.get_column("rule_change_date")})
+        ),
+        (
+            FCT_SELECTION_AUDIT,
+            "selection_reproduced",
+            unreproduced.height == 0,
+            {
+                "days": days.height,
+                "days_not_reproduced": unreproduced.height,
+                "first_days_not_reproduced": first_days(
+                    unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
+                ),
+                "reasons": dg.MetadataValue.json(
+                    sorted({r for rs in unreproduced.get_column("reasons").to_list() for r in rs})
                 ),
             },
-        }
-        days = selection.day_summary(audit)
-        unreproduced = days.filter(~pl.col("reproduced"))
-        results[FCT_SELECTION_AUDIT.name] = {
-            "dagster/row_count": audit.height,
-            "days": days.height,
-            "days_reproduced": days.height - unreproduced.height,
-        }
-        results[FCT_DERIVED_SELECTION.name] = {
-            "dagster/row_count": derived.height,
-            "days": derived.get_column("digest_date").n_unique(),
-        }
-        for name, metadata in results.items():
-            if name in selected:
-                yield dg.MaterializeResult(asset_key=name, metadata=metadata)
-        evaluations = [
-            (DIM_ORG, "orgs_reviewed", not unreviewed, {"unreviewed": dg.MetadataValue.json(unreviewed[:50])}),
-            (
-                BRIDGE_PAPER_TOPIC,
-                "topic_coverage",
-                coverage >= TOPIC_COVERAGE_TARGET,
-                {"coverage": round(coverage, 4), "unlabelled": papers - labelled},
-            ),
-            (
-                FCT_PAPER_APPEARANCES,
-                "scores_explained",
-                flagged.height == 0,
-                {
-                    "flagged": flagged.height,
-                    "days_flagged": flagged_days.height,
-                    "first_days_flagged": first_days(flagged_days),
-                },
-            ),
-            (
-                FCT_SELECTION_AUDIT,
-                "selection_reproduced",
-                unreproduced.height == 0,
-                {
-                    "days": days.height,
-                    "days_not_reproduced": unreproduced.height,
-                    "first_days_not_reproduced": first_days(
-                        unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
-                    ),
-                    "reasons": dg.MetadataValue.json(
-                        sorted({r for rs in unreproduced.get_column("reasons").to_list() for r in rs})
-                    ),
-                },
-            ),
-        ]
-        yield from targeting_latest(
-            context,
-            [
-                dg.AssetCheckEvaluation(
-                    asset_key=dg.AssetKey(table.name),
-                    check_name=check,
-                    passed=passed,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    metadata=metadata,
-                )
-                for table, check, passed, metadata in evaluations
-                if check in checks
-            ],
-        )
-
-    return [analytics_model]
-
-
-def build_report_asset(upstream: dg.AssetKey) -> dg.AssetsDefinition:
-    @dg.asset(
-        name="trend_report",
-        group_name="publish",
-        kinds={"html", "matplotlib"},
-        deps=[upstream],
-        description=(
-            "Charts of organization share, rising topics, score components and star momentum, drawn from the "
-            "analyst database: report/trend_report.html in the data directory (self-contained) and one PNG per "
-            "chart. Also `papertrend report`."
         ),
-    )
-    def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
-        from papertrend.warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
-
-        data = papertrend.data
-        with data.write_lock():
-            report = build_report(data.analyst_db, data.report_dir)
-        progress.report("report", "")
-        metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
-        for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
-            encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
-            metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
-        metadata["top_orgs"] = dg.MetadataValue.md(
-            "\n".join(
-                ["| organization | appearances | share |", "|---|---:|---:|"]
-                + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs]
+    ]
+    yield from targeting_latest(
+        context,
+        [
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(table.name),
+                check_name=check,
+                passed=passed,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata=metadata,
             )
-        )
-        metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
-        return dg.MaterializeResult(metadata=metadata)
+            for table, check, passed, metadata in evaluations
+            if check in checks
+        ],
+    )
 
-    return trend_report
+
+@dg.asset(
+    name="trend_report",
+    group_name="publish",
+    kinds={"html", "matplotlib"},
+    deps=["analyst_warehouse"],
+    description=(
+        "Charts of organization share, rising topics, score components and star momentum, drawn from the "
+        "analyst database: report/trend_report.html in the data directory (self-contained) and one PNG per "
+        "chart. Also `papertrend report`."
+    ),
+)
+def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
+    from papertrend.warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
+
+    data = papertrend.data
+    with data.write_lock():
+        report = build_report(data.analyst_db, data.report_dir)
+    progress.report("report", "")
+    metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
+    for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
+        encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
+        metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
+    metadata["top_orgs"] = dg.MetadataValue.md(
+        "\n".join(
+            ["| organization | appearances | share |", "|---|---:|---:|"]
+            + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs]
+        )
+    )
+    metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
+    return dg.MaterializeResult(metadata=metadata)

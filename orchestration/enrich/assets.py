@@ -31,6 +31,7 @@ from papertrend.transforms.enrich import (
     arxiv_ids_to_fetch,
     arxiv_status_rows,
     hf_day_action,
+    hf_day_tables,
     list_has_titles,
     merge_dim_paper,
     merge_status,
@@ -46,108 +47,111 @@ def _digest_ids(lake, day: dt.date) -> list[str]:
     return [] if entries is None else entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
 
 
-def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
-    @dg.multi_asset(
-        name="arxiv_metadata",
-        specs=[
-            asset_spec(t, GROUP, {"python", "parquet"}, deps=[STG_DIGEST_ENTRIES.name])
-            for t in (DIM_PAPER, ENRICHMENT_STATUS_ARXIV)
-        ],
-        check_specs=[
-            dg.AssetCheckSpec(
-                "papers_enriched",
-                asset=DIM_PAPER.name,
-                description=(
-                    "Every paper of every loaded digest has arXiv metadata; otherwise counts what is pending, not "
-                    "found or failed, why, and on which days."
-                ),
+@dg.multi_asset(
+    name="arxiv_metadata",
+    specs=[
+        asset_spec(t, GROUP, {"python", "parquet"}, deps=[STG_DIGEST_ENTRIES.name])
+        for t in (DIM_PAPER, ENRICHMENT_STATUS_ARXIV)
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "papers_enriched",
+            asset=DIM_PAPER.name,
+            description=(
+                "Every paper of every loaded digest has arXiv metadata; otherwise counts what is pending, not "
+                "found or failed, why, and on which days."
             ),
-        ],
-        # Check results are AssetCheckEvaluations tied to the materialization (orchestration/checks.py), which
-        # Dagster accepts only as optional outputs, i.e. when the multi-asset can be subset.
-        can_subset=True,
-        pool=POOLS["arxiv_metadata"],
-        description=(
-            "arXiv metadata for the papers of every loaded digest: what is not cached yet, batched, rate-limited, "
-            "retried; with each paper's latest outcome in enrichment_status_arxiv."
         ),
+    ],
+    # Check results are AssetCheckEvaluations tied to the materialization (orchestration/checks.py), which
+    # Dagster accepts only as optional outputs, i.e. when the multi-asset can be subset.
+    can_subset=True,
+    pool=POOLS["arxiv_metadata"],
+    description=(
+        "arXiv metadata for the papers of every loaded digest: what is not cached yet, batched, rate-limited, "
+        "retried; with each paper's latest outcome in enrichment_status_arxiv."
+    ),
+)
+def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
+    require_whole_selection(context, [DIM_PAPER.name, ENRICHMENT_STATUS_ARXIV.name])
+    data = papertrend.data
+    lake = data.lake
+    entries = lake.read_all(STG_DIGEST_ENTRIES).select("digest_date", "arxiv_id")
+    wanted = entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
+    now = clock.now()
+    to_fetch = arxiv_ids_to_fetch(
+        wanted,
+        lake.read_table(DIM_PAPER),
+        lake.read_table(ENRICHMENT_STATUS_ARXIV),
+        now,
+        dt.timedelta(days=enrichment.arxiv_max_age_days),
+        enrichment.refresh,
     )
-    def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
-        require_whole_selection(context, [DIM_PAPER.name, ENRICHMENT_STATUS_ARXIV.name])
-        data = papertrend.data
-        lake = data.lake
-        entries = lake.read_all(STG_DIGEST_ENTRIES).select("digest_date", "arxiv_id")
-        wanted = entries.get_column("arxiv_id").unique(maintain_order=True).to_list()
-        now = clock.now()
-        to_fetch = arxiv_ids_to_fetch(
-            wanted,
-            lake.read_table(DIM_PAPER),
-            lake.read_table(ENRICHMENT_STATUS_ARXIV),
-            now,
-            dt.timedelta(days=enrichment.arxiv_max_age_days),
-            enrichment.refresh,
+    requests_sent = 0
+    if enrichment.offline:
+        result = ArxivResult(unfetched={i: OFFLINE for i in to_fetch})
+    else:
+        client = enrichment.arxiv_client(data.root)
+        result = client.fetch(to_fetch)
+        requests_sent = client.requests_sent
+    with data.write_lock():  # re-read under the lock: a concurrent run's rows are kept
+        dim_paper = merge_dim_paper(lake.read_table(DIM_PAPER), result.records, now)
+        status = merge_status(
+            ENRICHMENT_STATUS_ARXIV, lake.read_table(ENRICHMENT_STATUS_ARXIV), arxiv_status_rows(result, now)
         )
-        requests_sent = 0
-        if enrichment.offline:
-            result = ArxivResult(unfetched={i: OFFLINE for i in to_fetch})
-        else:
-            client = enrichment.arxiv_client(data.root)
-            result = client.fetch(to_fetch)
-            requests_sent = client.requests_sent
-        with data.write_lock():  # re-read under the lock: a concurrent run's rows are kept
-            dim_paper = merge_dim_paper(lake.read_table(DIM_PAPER), result.records, now)
-            status = merge_status(
-                ENRICHMENT_STATUS_ARXIV, lake.read_table(ENRICHMENT_STATUS_ARXIV), arxiv_status_rows(result, now)
+        require_contract(ENRICHMENT_STATUS_ARXIV, {"": status})
+        lake.write_table(DIM_PAPER, dim_paper)
+        lake.write_table(ENRICHMENT_STATUS_ARXIV, status)
+    progress.report("arxiv", "")
+    lacking = (
+        entries.join(dim_paper.select("arxiv_id"), on="arxiv_id", how="anti")
+        .join(status.select(pl.col("key").alias("arxiv_id"), "status", "reason"), on="arxiv_id", how="left")
+        .with_columns(pl.col("status").fill_null("pending"))
+    )
+    yield dg.MaterializeResult(
+        asset_key=DIM_PAPER.name,
+        metadata={
+            "dagster/row_count": dim_paper.height,
+            "papers_in_digests": len(wanted),
+            "asked": len(to_fetch),
+            "fetched": len(result.records),
+            "requests": requests_sent,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=ENRICHMENT_STATUS_ARXIV.name,
+        metadata={
+            "dagster/row_count": status.height,
+            **{f"status_{k}": v for k, v in sorted(status.group_by("status").len().iter_rows())},
+        },
+    )
+    days_lacking = lacking.group_by("digest_date").len().sort("digest_date")
+    yield from targeting_latest(
+        context,
+        [
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(DIM_PAPER.name),
+                check_name="papers_enriched",
+                passed=lacking.height == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "papers": len(wanted),
+                    "lacking": lacking.get_column("arxiv_id").n_unique(),
+                    **{f"lacking_{k}": v for k, v in sorted(lacking.group_by("status").len().iter_rows())},
+                    "days_lacking": days_lacking.height,
+                    "reasons": dg.MetadataValue.md(
+                        "\n".join(f"- {r}" for r in lacking.get_column("reason").drop_nulls().unique().head(5))
+                        or "none"
+                    ),
+                    "first_days_lacking": first_days(days_lacking),
+                },
             )
-            require_contract(ENRICHMENT_STATUS_ARXIV, {"": status})
-            lake.write_table(DIM_PAPER, dim_paper)
-            lake.write_table(ENRICHMENT_STATUS_ARXIV, status)
-        progress.report("arxiv", "")
-        lacking = (
-            entries.join(dim_paper.select("arxiv_id"), on="arxiv_id", how="anti")
-            .join(status.select(pl.col("key").alias("arxiv_id"), "status", "reason"), on="arxiv_id", how="left")
-            .with_columns(pl.col("status").fill_null("pending"))
-        )
-        yield dg.MaterializeResult(
-            asset_key=DIM_PAPER.name,
-            metadata={
-                "dagster/row_count": dim_paper.height,
-                "papers_in_digests": len(wanted),
-                "asked": len(to_fetch),
-                "fetched": len(result.records),
-                "requests": requests_sent,
-            },
-        )
-        yield dg.MaterializeResult(
-            asset_key=ENRICHMENT_STATUS_ARXIV.name,
-            metadata={
-                "dagster/row_count": status.height,
-                **{f"status_{k}": v for k, v in sorted(status.group_by("status").len().iter_rows())},
-            },
-        )
-        days_lacking = lacking.group_by("digest_date").len().sort("digest_date")
-        yield from targeting_latest(
-            context,
-            [
-                dg.AssetCheckEvaluation(
-                    asset_key=dg.AssetKey(DIM_PAPER.name),
-                    check_name="papers_enriched",
-                    passed=lacking.height == 0,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    metadata={
-                        "papers": len(wanted),
-                        "lacking": lacking.get_column("arxiv_id").n_unique(),
-                        **{f"lacking_{k}": v for k, v in sorted(lacking.group_by("status").len().iter_rows())},
-                        "days_lacking": days_lacking.height,
-                        "reasons": dg.MetadataValue.md(
-                            "\n".join(f"- {r}" for r in lacking.get_column("reason").drop_nulls().unique().head(5))
-                            or "none"
-                        ),
-                        "first_days_lacking": first_days(days_lacking),
-                    },
-                )
-            ],
-        )
+        ],
+    )
+
+
+def build_hf_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The Hugging Face daily lists: per day, so built for the deployment's days (orchestration/partitions.py)."""
 
     @dg.multi_asset(
         name="hf_daily_papers",
@@ -196,19 +200,14 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
                 stored=stored is not None and list_has_titles(stored),
                 refresh=enrichment.refresh,
             )
-            frame, status = STG_HF_DAILY_PAPERS.empty(), ENRICHMENT_STATUS_HF.empty()  # before any digest: none
-            if action == "keep":
-                frame, status = stored, previous
-            elif action == "fetch":
+            fetched, outcome = None, None
+            if action == "fetch":
                 before = client.requests_sent if client else 0
                 answered, fetched = outcomes.call(key, lambda day=day: _fetch_day(client, day, _digest_ids(lake, day)))
                 if answered:
                     outcomes.record(key, "ok", None, client.requests_sent - before)
-                    frame = fetched
-                elif stored is not None:
-                    frame = stored  # a failed refresh keeps the list fetched before
-                existing = previous if previous is not None else ENRICHMENT_STATUS_HF.empty()
-                status = merge_status(ENRICHMENT_STATUS_HF, existing, [{**outcomes.rows[-1], "digest_date": day}])
+                outcome = outcomes.rows[-1]
+            frame, status = hf_day_tables(day, action, stored, previous, fetched, outcome)
             with data.write_lock():  # the two tables of a day are written together: a subset would lose one
                 lake.write_partition(STG_HF_DAILY_PAPERS, day, frame)
                 lake.write_partition(ENRICHMENT_STATUS_HF, day, status)
@@ -230,7 +229,7 @@ def build_enrich_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.Asse
             context, contract_evaluations(STG_HF_DAILY_PAPERS, written) + reproducible_evaluations(lake, written, files)
         )
 
-    return [arxiv_metadata, hf_daily_papers]
+    return hf_daily_papers
 
 
 REPRODUCIBLE = "digest_reproducible"
