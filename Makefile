@@ -19,8 +19,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: setup
 	$(BIN)/papertrend run
 
+# Test files run on PYTEST_WORKERS processes (pytest-xdist); one file's tests stay on one worker, so a
+# file's shared fixtures (a built warehouse, a UI, a PostgreSQL cluster) are built once.
+PYTEST_WORKERS ?= 2
 test: lint typecheck
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

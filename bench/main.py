@@ -393,9 +393,10 @@ def main(argv=None) -> int:
         )
 
     try:
-        figures["event_cost"] = event_cost(bench)
+        events = 50 if args.quick else 400  # quick: the measurement works; full: a figure worth reading
+        figures["event_cost"] = event_cost(bench, n=events)
         if postgres is not None:
-            figures["event_cost_pg"] = event_cost(bench, postgres.new_database())
+            figures["event_cost_pg"] = event_cost(bench, postgres.new_database(), n=events)
         if args.quick:
             small = generate(work / "synth-2w", yesterday - dt.timedelta(days=13), 14)
             figures["parse_2w"] = bench_parse(bench, "synthetic 2 weeks", small.root, 3)

@@ -19,7 +19,7 @@ EXAMPLES = REPO / "examples" / "digests"
 
 @pytest.fixture(autouse=True)
 def _restore_environ():
-    """The CLI exports its options as environment variables; give each test a clean copy back.
+    """Tests set papertrend's variables (and the instance sets DAGSTER_HOME); give each test a clean copy back.
 
     PAPERTREND_NOW survives: ``PAPERTREND_NOW=2026-11-30T00:30:00Z make test`` runs the whole suite
     with papertrend's clock (and the fake services', which read the same one) pinned there.

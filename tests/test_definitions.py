@@ -209,3 +209,19 @@ def test_no_description_holds_an_html_like_tag():
         )
     texts += [graph.get_check_spec(k).description or "" for k in graph.asset_check_keys]
     assert [t for t in texts if re.search(r"<[A-Za-z][\w-]*>", t)] == []
+
+
+def test_settings_reach_assets_as_resources_and_secrets_only_by_name(tmp_path):
+    """The code location reads the environment into its resources, a secret as an EnvVar (Dagster records the
+    variable's name, never its value); the CLI's options become resource values without touching os.environ."""
+    os.environ.update(GITHUB_TOKEN="ghp_SYNTHETIC0123456789", PAPERTREND_DATA_DIR=str(tmp_path / "from-env"))
+    enrichment = build_definitions().resources["enrichment"]
+    assert isinstance(enrichment.github_token, dg.EnvVar) and enrichment.github_token.env_var_name == "GITHUB_TOKEN"
+    assert build_definitions().resources["papertrend"].data_dir == dg.EnvVar("PAPERTREND_DATA_DIR")
+
+    before = dict(os.environ)
+    defs = build_definitions(tmp_path / "digests", tmp_path / "data", offline=True, refresh=True)
+    assert defs.resources["papertrend"].data_dir == str(tmp_path / "data")
+    assert defs.resources["papertrend"].digests_dir == str(tmp_path / "digests")
+    assert (defs.resources["enrichment"].offline, defs.resources["enrichment"].refresh) == (True, True)
+    assert dict(os.environ) == before

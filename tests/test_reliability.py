@@ -101,7 +101,7 @@ def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(tmp_path, diges
     expected = warehouse_state(clean / "warehouse.duckdb")
 
     kills = []
-    for seed in (1, 2, 3, 4):
+    for seed in (1, 2):  # 1 kills a first run, 2 one over a complete warehouse (docs/reliability.md)
         data = tmp_path / f"crash-{seed}"
         rng = random.Random(seed)
         watcher = AnalystWatcher(data)
