@@ -23,7 +23,7 @@ demo: setup
 # file's shared fixtures (a built warehouse, a UI, a PostgreSQL cluster) are built once.
 PYTEST_WORKERS ?= 2
 test: lint typecheck
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

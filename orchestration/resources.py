@@ -57,21 +57,44 @@ def config_from_env(digests_dir: Path | None = None, data_dir: Path | None = Non
 class EnrichmentConfig(dg.ConfigurableResource):
     """How to reach arXiv and Hugging Face, how politely, and whether to at all."""
 
-    arxiv_url: str = arxiv.DEFAULT_URL
-    arxiv_min_interval_s: float = 3.0
-    hf_url: str = huggingface.DEFAULT_URL
-    hf_min_interval_s: float = 0.6
-    github_enabled: bool = True
-    github_url: str = github.DEFAULT_URL
-    github_min_interval_s: float = 0.0
-    offline: bool = False
-    refresh: bool = False
-    arxiv_max_age_days: float = 90.0
-    http_timeout_s: float = 30.0
-    backoff_base_s: float = 3.0
-    max_attempts: int = 5
+    arxiv_url: str = Field(default=arxiv.DEFAULT_URL, description="arXiv's query endpoint (ARXIV_API_URL).")
+    arxiv_min_interval_s: float = Field(
+        default=3.0, description="Seconds between arXiv requests, shared by every run (ARXIV_MIN_INTERVAL_S)."
+    )
+    hf_url: str = Field(
+        default=huggingface.DEFAULT_URL,
+        description="Hugging Face base URL; /api/daily_papers and /api/papers/{id} under it (HF_API_URL).",
+    )
+    hf_min_interval_s: float = Field(
+        default=0.6, description="Seconds between Hugging Face requests; its limit is 500 per 5 minutes."
+    )
+    github_enabled: bool = Field(
+        default=True, description="False leaves the GitHub tables as they are (PAPERTREND_GITHUB=off)."
+    )
+    github_url: str = Field(
+        default=github.DEFAULT_URL, description="GitHub REST base; GraphQL at <base>/graphql (GITHUB_API_URL)."
+    )
+    github_min_interval_s: float = Field(
+        default=0.0, description="Seconds between GitHub requests (they never overlap anyway)."
+    )
+    offline: bool = Field(
+        default=False, description="Send no request; record what is missing and why (--offline, PAPERTREND_OFFLINE)."
+    )
+    refresh: bool = Field(default=False, description="Fetch again even what is cached (--refresh, PAPERTREND_REFRESH).")
+    arxiv_max_age_days: float = Field(
+        default=90.0, description="arXiv records older than this are fetched again (PAPERTREND_ARXIV_MAX_AGE_DAYS)."
+    )
+    http_timeout_s: float = Field(default=30.0, description="Per-request timeout (PAPERTREND_HTTP_TIMEOUT_S).")
+    backoff_base_s: float = Field(
+        default=3.0,
+        description="First retry waits up to this long, doubling each time, at most 60 s (PAPERTREND_BACKOFF_BASE_S).",
+    )
+    max_attempts: int = Field(
+        default=5, description="Requests per batch before it counts as failed (PAPERTREND_MAX_ATTEMPTS)."
+    )
     github_token: str | None = Field(
-        default=None, description="GITHUB_TOKEN: 5,000 requests an hour instead of 60, and its own stargazer lists."
+        default=None,
+        description="GITHUB_TOKEN: 5,000 requests an hour instead of 60, and its own repositories' stargazer lists.",
     )
     pacing_database_url: str | None = Field(
         default=None,

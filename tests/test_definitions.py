@@ -225,3 +225,5 @@ def test_settings_reach_assets_as_resources_and_secrets_only_by_name(tmp_path):
     assert defs.resources["papertrend"].digests_dir == str(tmp_path / "digests")
     assert (defs.resources["enrichment"].offline, defs.resources["enrichment"].refresh) == (True, True)
     assert dict(os.environ) == before
+    for name, resource in defs.resources.items():  # the UI's resource pages show each field's description
+        assert all(field.description for field in type(resource).model_fields.values()), name
