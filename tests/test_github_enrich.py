@@ -41,6 +41,17 @@ def stars(*rows: tuple) -> pl.DataFrame:
     )
 
 
+def links_of(*links: tuple[str, int, str, str, str]) -> pl.DataFrame:
+    """bridge_paper_repo rows from (arxiv_id, repo_id, repo_full_name, linked_as, source)."""
+    return gh.rows(
+        BRIDGE_PAPER_REPO,
+        [
+            dict(arxiv_id=a, repo_id=r, repo_full_name=f, linked_as=linked, source=s, is_umbrella=False)
+            for a, r, f, linked, s in links
+        ],
+    )
+
+
 def test_paper_links_by_source_priority_each_repository_once():
     hf = pl.DataFrame(
         {
@@ -64,19 +75,7 @@ def test_paper_links_by_source_priority_each_repository_once():
 
 
 def test_only_unresolved_unsettled_names_are_looked_up_and_answers_are_remembered_under_both_names():
-    bridge = gh.rows(
-        BRIDGE_PAPER_REPO,
-        [
-            dict(
-                arxiv_id="2611.00001",
-                repo_id=1,
-                repo_full_name="a/one",
-                linked_as="A/Old",
-                source="arxiv_comment",
-                is_umbrella=False,
-            )
-        ],
-    )
+    bridge = links_of(("2611.00001", 1, "a/one", "A/Old", "arxiv_comment"))
     known = gh.known_repos(bridge, DIM_REPO.empty())
     links = [
         ("2611.00001", "a/old", "hf_github_repo"),  # known by the name it was linked as, any case
@@ -112,26 +111,8 @@ def test_link_papers_keeps_the_best_source_and_the_umbrella_flag_counts_the_whol
         ("2611.00001", 1, "hf_github_repo", "a/one"),
         ("2611.00002", 1, "arxiv_comment", "a/one"),
     ]
-    other = gh.rows(
-        BRIDGE_PAPER_REPO,
-        [
-            dict(
-                arxiv_id="2601.00007",
-                repo_id=1,
-                repo_full_name="a/one",
-                linked_as="a/one",
-                source="arxiv_comment",
-                is_umbrella=False,
-            ),
-            dict(
-                arxiv_id="2611.00001",
-                repo_id=2,
-                repo_full_name="b/two",
-                linked_as="b/two",
-                source="arxiv_comment",
-                is_umbrella=False,
-            ),
-        ],
+    other = links_of(
+        ("2601.00007", 1, "a/one", "a/one", "arxiv_comment"), ("2611.00001", 2, "b/two", "b/two", "arxiv_comment")
     )
     bridge = gh.rebuild_bridge(other, ["2611.00001", "2611.00002"], linked)
     # 2611.00001's old link to b/two is replaced; a/one is now linked from three papers: an umbrella
@@ -234,26 +215,8 @@ def test_merge_replaces_a_series_whole_rebuilds_digest_counts_and_compares_them(
         },
         schema_overrides={"stars": STG_DIGEST_ENTRIES.polars_schema["stars"]},
     )
-    bridge = gh.rows(
-        BRIDGE_PAPER_REPO,
-        [
-            dict(
-                arxiv_id="2611.00001",
-                repo_id=1,
-                repo_full_name="a/one",
-                linked_as="a/one",
-                source="hf_github_repo",
-                is_umbrella=False,
-            ),
-            dict(
-                arxiv_id="2611.00002",
-                repo_id=2,
-                repo_full_name="b/two",
-                linked_as="b/two",
-                source="arxiv_comment",
-                is_umbrella=False,
-            ),
-        ],
+    bridge = links_of(
+        ("2611.00001", 1, "a/one", "a/one", "hf_github_repo"), ("2611.00002", 2, "b/two", "b/two", "arxiv_comment")
     )
     digest = gh.digest_counts(entries, bridge)  # only Hugging Face's own link carries its count
     assert digest.select("repo_id", "star_date", "stars_total", "source").rows() == [
