@@ -73,7 +73,7 @@ def github_stars(context: dg.AssetExecutionContext, papertrend: PapertrendConfig
     client = None if enrichment.offline else enrichment.github_client(data.root)
     if client is not None and not client.authenticated and links:
         context.log.warning("GITHUB_TOKEN is not set: GitHub allows 60 requests an hour without one")
-    github = _Asking(client, Outcomes("github_repo", now, unreachable=None if client is not None else OFFLINE), now)
+    github = _Asking(client, Outcomes("github_repo", now, unreachable=None if client is not None else OFFLINE))
 
     known = gh.known_repos(bridge, dim_repo)
     found = github.look_up(gh.repos_to_look_up(links, known, status), known)
@@ -156,8 +156,11 @@ class _Asking:
     """Asks GitHub what transforms/github_enrich.py planned; every outcome goes through ``outcomes``."""
 
     client: GitHubClient | None
-    outcomes: Outcomes
-    now: dt.datetime
+    outcomes: Outcomes  # its ``now`` dates every row of the run
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.outcomes.now
 
     def look_up(self, names: list[str], known: gh.Known) -> list[dict]:
         """Each linked name GitHub resolves (renames followed) becomes known; returns what it described."""
