@@ -197,7 +197,7 @@ def cmd_run(args) -> int:
         transient=False,
     ) as bar:
         # per-day steps advance once a day; the whole-history steps once per run
-        tasks = {step: bar.add_task(step, total=days) for step in ("ingest", "reports", "hf")}
+        tasks = {step: bar.add_task(step, total=days) for step in ("days",)}
         tasks |= {step: bar.add_task(step, total=1) for step in ("arxiv", "github", "analytics", "publish", "report")}
         with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
             result = job.execute_in_process(

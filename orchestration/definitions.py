@@ -17,10 +17,9 @@ import dagster as dg
 
 from papertrend.orchestration import settings
 from papertrend.orchestration.analytics.assets import analytics_model, trend_report
-from papertrend.orchestration.enrich.assets import arxiv_metadata, build_hf_assets
+from papertrend.orchestration.enrich.assets import arxiv_metadata
 from papertrend.orchestration.enrich.github_assets import github_stars
-from papertrend.orchestration.ingest.assets import build_ingest_assets
-from papertrend.orchestration.ingest.reports_assets import build_reports_assets
+from papertrend.orchestration.ingest.assets import build_day_assets
 from papertrend.orchestration.ingest.sensors import build_digest_sensor
 from papertrend.orchestration.instance import SERVICE_TAGS, build_dead_run_sensor
 from papertrend.orchestration.partitions import daily_partitions
@@ -69,10 +68,8 @@ def build_definitions(
     config = config_from_env(digests_dir, data_dir)
     partitions_def = daily_partitions(DataDir(data_dir or settings.data_dir(), settings.lake_url()).lake, first_day)
     assets = [
-        build_ingest_assets(partitions_def),
-        build_reports_assets(partitions_def),
+        *build_day_assets(partitions_def),
         arxiv_metadata,
-        build_hf_assets(partitions_def),
         github_stars,
         analytics_model,
         analyst_warehouse,

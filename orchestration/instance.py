@@ -44,7 +44,7 @@ SERVICE_TAGS = {
 }
 # The steps that call a service claim its pool (team instance: one step per service at a time, across runs
 # and machines). Not on the local instance: with no daemon to free them, a killed run's slots would stay taken.
-POOLS = {"arxiv_metadata": "arxiv", "hf_daily_papers": "huggingface", "github_stars": "github"}
+POOLS = {"arxiv_metadata": "arxiv", "digest_day": "huggingface", "github_stars": "github"}
 # Runs launched from the UI's asset graph carry no job tags; Dagster tags each with its backfill.
 BACKFILL_TAG = "dagster/backfill"
 # The process a run executes in, set by the run itself when it starts: host:pid:process start time.

@@ -31,48 +31,6 @@ def asset_spec(table: TableContract, group: str, kinds: set[str], deps=()) -> dg
     )
 
 
-def contract_check_spec(table: TableContract, partitions_def) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(
-        "matches_contract",
-        asset=table.name,
-        partitions_def=partitions_def,
-        description=f"The partition as written to Parquet validates against the pandera model {table.model.__name__}.",
-    )
-
-
-def contract_evaluations(table: TableContract, frames: dict[str, pl.DataFrame]) -> list[dg.AssetCheckEvaluation]:
-    """One evaluation per partition, from ONE pandera validation of all of them together."""
-    combined = pl.concat(list(frames.values())) if frames else table.empty()
-    failures = table.validate(combined)
-    failing: dict[str, pl.DataFrame] = {}
-    if failures is not None:
-        rows = combined.with_row_index("index").select("index", "digest_date")
-        located = failures.join(
-            rows.with_columns(pl.col("index").cast(failures.schema["index"])), on="index", how="left"
-        )
-        for (day,), cases in located.partition_by("digest_date", as_dict=True).items():
-            key = day.isoformat() if day is not None else None
-            failing[key] = cases.drop("digest_date")
-        if None in failing:  # a failure of the table as a whole fails every partition
-            failing = {key: failing[None] for key in frames}
-    evaluations = []
-    for partition_key, frame in frames.items():
-        cases = failing.get(partition_key)
-        metadata = {"rows": len(frame)}
-        if cases is not None:
-            metadata["failures"] = dg.MetadataValue.md(f"```\n{cases.head(20)}\n```")
-        evaluations.append(
-            dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey(table.name),
-                check_name="matches_contract",
-                passed=cases is None,
-                partition=partition_key,
-                metadata=metadata,
-            )
-        )
-    return evaluations
-
-
 def require_contract(table: TableContract, frames: dict[str, pl.DataFrame]) -> None:
     """Fail the step when a table papertrend derives itself (no input decides its shape) breaks its contract.
 

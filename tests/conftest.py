@@ -10,7 +10,7 @@ import pytest
 
 from papertrend.orchestration.cli import main
 from papertrend.transforms import clock
-from tests.services import PostgresServer, S3Server
+from tests.services import PgBouncer, PostgresServer, S3Server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -110,6 +110,29 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
     return {table: sorted(query(db, f"SELECT * FROM {table}"), key=repr) for table in CONTRACT_TABLES}
 
 
+def day_checks(data: Path) -> dict[str, dict[str, str]]:
+    """Each day's latest ``day_checks`` result in the data dir's instance, by day: its status
+    (SUCCEEDED/FAILED), severity, description, and one line per sub-check ("passed: …" or "FAILED: …")."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
+        records = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(dg.AssetKey("digest_day"), "day_checks"), limit=100_000
+        )
+    out: dict[str, dict[str, str]] = {}
+    for record in records:  # newest first
+        if record.partition in out or record.event is None or record.event.dagster_event is None:
+            continue
+        evaluation = record.event.dagster_event.event_specific_data
+        out[record.partition] = {
+            "status": record.status.value,
+            "severity": evaluation.severity.value,
+            "description": evaluation.description,
+            **{name: value.value for name, value in evaluation.metadata.items() if name != "result"},
+        }
+    return out
+
+
 @pytest.fixture
 def fake_apis():
     """A started fake arXiv + Hugging Face server on 127.0.0.1; yields (server, base_url)."""
@@ -197,10 +220,18 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def pgbouncer(postgres_server):
+    """Debian's PgBouncer in transaction pooling in front of the session's PostgreSQL (the team deployment)."""
+    bouncer = PgBouncer(postgres_server)
+    yield bouncer
+    bouncer.stop()
+
+
 @pytest.fixture
-def postgres_url(postgres_server) -> str:
-    """A fresh database of its own for one test."""
-    return postgres_server.new_database()
+def postgres_url(postgres_server, pgbouncer) -> str:
+    """A fresh database of its own for one test, reached through PgBouncer as a team deployment reaches it."""
+    return pgbouncer.url(postgres_server.new_database())
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 - PostgreSQL from Debian's ``postgresql`` package: ``initdb`` and ``pg_ctl`` in a temporary folder on a
   free port. PostgreSQL refuses to run as root (CI runs as root), so as root it runs as the package's
   ``postgres`` user.
+- PgBouncer from Debian's ``pgbouncer`` package in front of that PostgreSQL, in transaction pooling: the
+  team deployment as docs/deployment.md describes it. Like PostgreSQL, it runs as ``postgres`` under root.
 - An S3-compatible server: moto's server mode (``moto[server]``, a dev dependency).
 
 When a package is missing the test skips and says how to install it.
@@ -26,6 +28,8 @@ from pathlib import Path
 import pytest
 
 INSTALL_POSTGRES = "PostgreSQL is not installed: `apt-get install postgresql` (Debian; .ci/run does it in CI)"
+INSTALL_PGBOUNCER = "PgBouncer is not installed: `apt-get install pgbouncer` (Debian; .ci/run does it in CI)"
+PGBOUNCER = Path("/usr/sbin/pgbouncer")
 
 
 def free_port() -> int:
@@ -162,6 +166,79 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PgBouncer:
+    """Debian's PgBouncer on a free loopback port, transaction pooling, in front of ``server``.
+
+    The settings are the ones docs/deployment.md gives: ``pool_mode = transaction``, and
+    ``server_reset_query_always`` so that a client's session setting (dagster-postgres sets
+    ``statement_timeout`` on its pooled connections) never leaks to another client's transactions.
+    """
+
+    def __init__(self, server: PostgresServer):
+        if not PGBOUNCER.exists():
+            pytest.skip(INSTALL_PGBOUNCER)
+        self.server = server
+        self.port = free_port()
+        self.root = server.root / "pgbouncer"
+        self.root.mkdir()
+        (self.root / "userlist.txt").write_text(f'"{server.user}" "{server.password}"\n')
+        (self.root / "pgbouncer.ini").write_text(
+            f"""[databases]
+* = host=127.0.0.1 port={server.port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir = {self.root}
+auth_type = scram-sha-256
+auth_file = {self.root}/userlist.txt
+pool_mode = transaction
+server_reset_query = DISCARD ALL
+server_reset_query_always = 1
+max_client_conn = 1000
+default_pool_size = 20
+ignore_startup_parameters = extra_float_digits,options
+logfile = {self.root}/pgbouncer.log
+pidfile = {self.root}/pgbouncer.pid
+"""
+        )
+        if server._as:
+            owner = pwd.getpwnam("postgres")
+            for path in (self.root, *self.root.iterdir()):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+        started = subprocess.run(
+            [*server._as, str(PGBOUNCER), "-d", str(self.root / "pgbouncer.ini")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"pgbouncer failed ({started.returncode}): {started.stderr or started.stdout}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"pgbouncer did not listen on {self.port}: {self.log()}")
+
+    def url(self, direct_url: str) -> str:
+        """The same database and credentials as ``direct_url``, through PgBouncer."""
+        return direct_url.replace(f"@127.0.0.1:{self.server.port}/", f"@127.0.0.1:{self.port}/")
+
+    def log(self) -> str:
+        path = self.root / "pgbouncer.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        pid_file = self.root / "pgbouncer.pid"
+        if pid_file.exists():
+            try:
+                os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+            except (ProcessLookupError, ValueError):
+                pass
 
 
 class S3Server:

@@ -16,6 +16,7 @@ from tests.conftest import REPO, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
 EXPECTED_ASSETS = {
+    "digest_day",
     "stg_digest_entries",
     "digest_quarantine",
     "digest_files",
@@ -41,27 +42,11 @@ EXPECTED_ASSETS = {
     "stg_github_trending",
     "paper_notes",
 }
-# the days' own tables: one partition per digest date; everything else holds the whole history
-PER_DAY = {
-    "stg_digest_entries",
-    "digest_quarantine",
-    "digest_files",
-    "source_files",
-    "stg_github_trending",
-    "paper_notes",
-    "stg_hf_daily_papers",
-    "enrichment_status_hf",
-}
+# one asset per digest date writes the days' own tables; they, and everything else, are whole-history assets
+PER_DAY = {"digest_day"}
 EXPECTED_CHECKS = {
-    ("stg_digest_entries", "matches_contract"),
-    ("stg_digest_entries", "every_entry_loaded"),
-    ("stg_digest_entries", "agrees_with_stats_json"),
-    ("stg_github_trending", "every_repository_read"),
-    ("stg_github_trending", "agrees_with_stats_json"),
-    ("stg_github_trending", "consecutive_days_agree"),
+    ("digest_day", "day_checks"),
     ("dim_paper", "papers_enriched"),
-    ("stg_hf_daily_papers", "matches_contract"),
-    ("stg_hf_daily_papers", "digest_reproducible"),
     ("fct_selection_audit", "selection_reproduced"),
     ("fct_repo_stars_daily", "digest_vs_history"),
     ("dim_org", "orgs_reviewed"),
@@ -105,8 +90,7 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     assert pools == {
         "dim_paper": {"arxiv"},
         "enrichment_status_arxiv": {"arxiv"},
-        "stg_hf_daily_papers": {"huggingface"},
-        "enrichment_status_hf": {"huggingface"},
+        "digest_day": {"huggingface"},
         **dict.fromkeys(
             ["bridge_paper_repo", "dim_repo", "fct_repo_stars_daily", "repo_history_sync", "enrichment_status_github"],
             {"github"},
@@ -123,7 +107,7 @@ def test_every_table_has_one_owning_asset_and_groups_form_no_loop():
     graph = build_definitions().resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert set(TABLES) <= keys  # every warehouse table is an asset (asset keys are unique: one owner each)
-    assert keys - set(TABLES) == {"analyst_warehouse", "trend_report"}
+    assert keys - set(TABLES) == {"digest_day", "analyst_warehouse", "trend_report"}
     order = ["ingest", "enrich", "analytics", "publish"]
     for key in graph.get_all_asset_keys():
         for parent in graph.get(key).parent_keys:

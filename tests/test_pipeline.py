@@ -90,28 +90,41 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
     [run] = instance.get_runs()
     assert run.tags["dagster/asset_partition_range_start"] == D1.isoformat()
 
-    def evaluations(asset: str, check: str) -> dict[str, bool]:
-        history = instance.event_log_storage.get_asset_check_execution_history(
-            dg.AssetCheckKey(dg.AssetKey(asset), check), limit=100
-        )
-        return {r.partition: r.status.value for r in history}
-
-    assert evaluations("stg_digest_entries", "matches_contract") == {
-        d.isoformat(): "SUCCEEDED" for d in (D1, D2, D3, D4)
+    key = dg.AssetCheckKey(dg.AssetKey("digest_day"), "day_checks")
+    history = {r.partition: r for r in instance.event_log_storage.get_asset_check_execution_history(key, limit=100)}
+    status = {day: r.status.value for day, r in history.items()}
+    # D4 quarantined an entry: a warning, with file, line and field; D2 (no digest) and D3 pass, never red
+    assert status == {
+        D1.isoformat(): "SUCCEEDED",
+        D2.isoformat(): "SUCCEEDED",
+        D3.isoformat(): "SUCCEEDED",
+        D4.isoformat(): "FAILED",
     }
-    loaded = evaluations("stg_digest_entries", "every_entry_loaded")
-    assert loaded[D4.isoformat()] == "FAILED" and loaded[D1.isoformat()] == "SUCCEEDED"
+    failed = history[D4.isoformat()].event.dagster_event.event_specific_data
+    assert failed.severity == dg.AssetCheckSeverity.WARN
+    assert failed.description.startswith(f"{D4}: ") and "entries_loaded: 2 of 3 entries loaded" in failed.description
+    assert "line 17: score (line 21): 'not-a-score' is not a number" in failed.metadata["entries_loaded"].value
+    assert history[D2.isoformat()].event.dagster_event.event_specific_data.description == (
+        f"{D2}: nothing to check (no digest, no report)"
+    )
     # what the check's Partitions tab counts: each day's result targets that day's latest materialization
-    for check in ("matches_contract", "every_entry_loaded"):
-        key = dg.AssetCheckKey(dg.AssetKey("stg_digest_entries"), check)
-        info = instance.event_log_storage.get_asset_check_partition_info([key])
-        assert {i.partition_key: i.is_current for i in info} == {d.isoformat(): True for d in (D1, D2, D3, D4)}
-    materializations = instance.fetch_materializations(dg.AssetKey("stg_digest_entries"), limit=10).records
+    info = instance.event_log_storage.get_asset_check_partition_info([key])
+    assert {i.partition_key: i.is_current for i in info} == {d.isoformat(): True for d in (D1, D2, D3, D4)}
+    # one materialization per day, each table's rows for the day in its metadata
+    materializations = instance.fetch_materializations(dg.AssetKey("digest_day"), limit=10).records
     counts = {
-        r.asset_materialization.partition: r.asset_materialization.metadata["dagster/row_count"].value
+        r.asset_materialization.partition: (
+            r.asset_materialization.metadata["stg_digest_entries"].value,
+            r.asset_materialization.metadata["digest_quarantine"].value,
+        )
         for r in materializations
     }
-    assert counts == {D1.isoformat(): 3, D2.isoformat(): 0, D3.isoformat(): 0, D4.isoformat(): 2}
+    assert counts == {D1.isoformat(): (3, 0), D2.isoformat(): (0, 0), D3.isoformat(): (0, 0), D4.isoformat(): (2, 1)}
+    # each table is an asset of its own, with its whole row count
+    [table] = instance.fetch_materializations(dg.AssetKey("stg_digest_entries"), limit=10).records
+    assert table.asset_materialization.partition is None
+    assert table.asset_materialization.metadata["dagster/row_count"].value == 5
+    assert table.asset_materialization.metadata["days"].value == 4
     # the whole-history tables: one materialization per run, not one per day
     published = instance.fetch_materializations(dg.AssetKey("analyst_warehouse"), limit=10).records
     assert [r.asset_materialization.partition for r in published] == [None]

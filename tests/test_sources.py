@@ -15,7 +15,7 @@ from papertrend.transforms.reports import (
     trending_pairs,
     trending_tolerance,
 )
-from tests.conftest import query, run_cli
+from tests.conftest import day_checks, query, run_cli
 from tests.synthetic import digest_text, synthetic_entries, write_digest
 
 DAY = dt.date(2026, 3, 10)
@@ -182,7 +182,6 @@ def test_consecutive_day_pairs_and_tolerance():
 
 
 def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsys, tmp_path):
-    import dagster as dg
 
     root = tmp_path / "clone"
     note_id = _repo_tree(root)
@@ -209,17 +208,11 @@ def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsy
         ("trending", DAY, 25956),
     ]
     assert query(db, "SELECT arxiv_id, in_digest, rank FROM paper_notes_linked") == [(note_id, True, 2)]
-    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
-
-    def status(asset, check):
-        history = instance.event_log_storage.get_asset_check_execution_history(
-            dg.AssetCheckKey(dg.AssetKey(asset), check), limit=10
-        )
-        return {r.partition: r.status.value for r in history}
-
-    assert status("stg_digest_entries", "agrees_with_stats_json") == {DAY.isoformat(): "SUCCEEDED"}
-    assert status("stg_github_trending", "agrees_with_stats_json") == {DAY.isoformat(): "SUCCEEDED"}
-    assert status("stg_github_trending", "every_repository_read") == {DAY.isoformat(): "SUCCEEDED"}
+    [day] = day_checks(data).values()
+    assert day["status"] == "SUCCEEDED"
+    assert day["papers_match_stats_json"].startswith("passed: 2 papers")
+    assert day["trending_matches_stats_json"].startswith("passed: 2 repositories")
+    assert day["trending_read"] == "passed: 2 repositories read from the trending list"
 
     # a stats.json that disagrees fails the check; a re-run replaces the day (idempotent)
     stats_path = root / "output" / DAY.isoformat() / "stats.json"
@@ -227,10 +220,9 @@ def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsy
     stats["papers"]["count"] = 3
     stats_path.write_text(json.dumps(stats))
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
-    history = instance.event_log_storage.get_asset_check_execution_history(
-        dg.AssetCheckKey(dg.AssetKey("stg_digest_entries"), "agrees_with_stats_json"), limit=1
-    )
-    assert history[0].status.value == "FAILED"
+    [day] = day_checks(data).values()  # says by how much, and where
+    assert (day["status"], day["severity"]) == ("FAILED", "ERROR")
+    assert day["papers_match_stats_json"] == (f"FAILED: output/{DAY}/stats.json: papers.count 3, loaded 2 (-1)"), day
     assert query(db, "SELECT count(*) FROM stg_github_trending") == [(2,)] and query(
         db, "SELECT count(*) FROM source_files"
     ) == [(7,)]

@@ -148,6 +148,19 @@ class Lake:
         ).collect()
         return table.conform(frame)
 
+    def count(self, table: TableContract) -> tuple[int, int]:
+        """(rows, days) of a table: days is its number of partitions (1 for an unpartitioned table written)."""
+        if not table.partitioned:
+            return (self.read_table(table).height, 1) if self.has_data(table) else (0, 0)
+        days = self.partition_dates(table)
+        if not days:
+            return 0, 0
+        if self._store is not None:
+            frames = [self.read_partition(table, day) for day in days]
+            return sum(f.height for f in frames if f is not None), len(days)
+        rows = pl.scan_parquet(self.glob(table), hive_partitioning=False).select(pl.len()).collect().item()
+        return int(rows), len(days)
+
     def partition_dates(self, table: TableContract) -> list[dt.date]:
         prefix = "digest_date="
         if self._store is None:

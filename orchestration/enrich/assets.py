@@ -8,12 +8,9 @@ from papertrend.orchestration.checks import require_whole_selection, targeting_l
 from papertrend.orchestration.instance import POOLS
 from papertrend.orchestration.metadata import (
     asset_spec,
-    contract_check_spec,
-    contract_evaluations,
     first_days,
     require_contract,
 )
-from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
     DIGEST_FILES,
@@ -24,7 +21,7 @@ from papertrend.schemas import (
     STG_HF_DAILY_PAPERS,
 )
 from papertrend.sources.arxiv import ArxivResult
-from papertrend.transforms import clock, selection
+from papertrend.transforms import clock
 from papertrend.transforms.enrich import (
     OFFLINE,
     Outcomes,
@@ -36,8 +33,6 @@ from papertrend.transforms.enrich import (
     merge_dim_paper,
     merge_status,
 )
-from papertrend.transforms.orgs import load_aliases
-from papertrend.transforms.scoring import detect_tier_changes
 
 GROUP = "enrich"
 
@@ -150,133 +145,49 @@ def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConf
     )
 
 
-def build_hf_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    """The Hugging Face daily lists: per day, so built for the deployment's days (orchestration/partitions.py)."""
+def hf_days(lake, enrichment: EnrichmentConfig, state_dir, days: list[dt.date], entries: dict[dt.date, pl.DataFrame]):
+    """Each day's Hugging Face list and status after this run: ``{day: (list, status, changed)}``.
 
-    @dg.multi_asset(
-        name="hf_daily_papers",
-        specs=[
-            asset_spec(t, GROUP, {"python", "parquet"}, deps=[STG_DIGEST_ENTRIES.name, DIGEST_FILES.name])
-            for t in (STG_HF_DAILY_PAPERS, ENRICHMENT_STATUS_HF)
-        ],
-        check_specs=[
-            contract_check_spec(STG_HF_DAILY_PAPERS, partitions_def),
-            dg.AssetCheckSpec(
-                REPRODUCIBLE,
-                asset=STG_HF_DAILY_PAPERS.name,
-                partitions_def=partitions_def,
-                description=(
-                    "On a day with a digest and its list, the generator's formula and cut over the list pick exactly "
-                    "the printed papers; otherwise warns with the reasons (see the selection_audit view). Days "
-                    "without a digest or a list pass with nothing to audit."
-                ),
-            ),
-        ],
-        partitions_def=partitions_def,
-        backfill_policy=SINGLE_RUN,
-        can_subset=True,
-        pool=POOLS["hf_daily_papers"],
-        description=(
-            "The Hugging Face daily list of each day from the first digest on, digest or not (all pages), plus any "
-            "digest paper missing from it; with each day's latest outcome in enrichment_status_hf."
-        ),
-    )
-    def hf_daily_papers(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
-        require_whole_selection(context, [STG_HF_DAILY_PAPERS.name, ENRICHMENT_STATUS_HF.name])
-        data = papertrend.data
-        lake = data.lake
-        client = None if enrichment.offline else enrichment.hf_client(data.root)
-        outcomes = Outcomes("hf_daily", clock.now(), unreachable=None if client else OFFLINE)
-        written: dict[str, pl.DataFrame] = {}
-        files = lake.read_all(DIGEST_FILES)  # read once: the fetch policy and the check's messages use it
-        first_digest = files.filter(pl.col("status").is_in(["loaded", "empty"])).get_column("digest_date").min()
-        for key in context.partition_keys:
-            day = dt.date.fromisoformat(key)
-            previous = lake.read_partition(ENRICHMENT_STATUS_HF, day)
-            stored = lake.read_partition(STG_HF_DAILY_PAPERS, day)
-            action = hf_day_action(
-                from_first_digest=first_digest is not None and day >= first_digest,
-                settled=previous is not None and previous.get_column("status").to_list() == ["ok"],
-                stored=stored is not None and list_has_titles(stored),
-                refresh=enrichment.refresh,
-            )
-            fetched, outcome = None, None
-            if action == "fetch":
-                before = client.requests_sent if client else 0
-                answered, fetched = outcomes.call(key, lambda day=day: _fetch_day(client, day, _digest_ids(lake, day)))
-                if answered:
-                    outcomes.record(key, "ok", None, client.requests_sent - before)
-                outcome = outcomes.rows[-1]
-            frame, status = hf_day_tables(day, action, stored, previous, fetched, outcome)
-            with data.write_lock():  # the two tables of a day are written together: a subset would lose one
-                lake.write_partition(STG_HF_DAILY_PAPERS, day, frame)
-                lake.write_partition(ENRICHMENT_STATUS_HF, day, status)
-            written[key] = lake.read_partition(STG_HF_DAILY_PAPERS, day)
-            row = status.row(0, named=True) if status.height else {"status": "before the first digest", "reason": None}
-            context.add_asset_metadata(
-                {"dagster/row_count": len(written[key])}, asset_key=STG_HF_DAILY_PAPERS.name, partition_key=key
-            )
-            context.add_asset_metadata(
-                {"status": row["status"], "reason": row["reason"] or "none"},
-                asset_key=ENRICHMENT_STATUS_HF.name,
-                partition_key=key,
-            )
-            progress.report("hf", key)
-        yield dg.MaterializeResult(asset_key=STG_HF_DAILY_PAPERS.name)
-        yield dg.MaterializeResult(asset_key=ENRICHMENT_STATUS_HF.name)
-        context.log.info(f"Hugging Face: {client.requests_sent if client else 0} requests")
-        yield from targeting_latest(
-            context, contract_evaluations(STG_HF_DAILY_PAPERS, written) + reproducible_evaluations(lake, written, files)
-        )
-
-    return hf_daily_papers
-
-
-REPRODUCIBLE = "digest_reproducible"
-
-
-def reproducible_evaluations(
-    lake, lists: dict[str, pl.DataFrame], files: pl.DataFrame
-) -> list[dg.AssetCheckEvaluation]:
-    """One result per day of the run: does the formula pick from the list what the digest printed?
-
-    A day without a digest or without a list has nothing to audit and passes, saying so. Lab tiers are
-    learned from every loaded digest (transforms/selection.py).
+    Lists are daily snapshots: one fetched once is kept unless asked to refresh (transforms/enrich.py's
+    ``hf_day_action``); a failed fetch keeps what was stored and records why. What was stored is read
+    once for all the days, not day by day. ``entries``: the days' digest entries (a digest paper the list
+    lacks is fetched singly).
     """
-    entries = lake.read_all(STG_DIGEST_ENTRIES)
-    statuses = dict(files.select(pl.col("digest_date").cast(pl.String), "status").iter_rows())
-    frame = pl.concat(list(lists.values())) if lists else STG_HF_DAILY_PAPERS.empty()
-    audit = selection.audit_selection(frame, entries, detect_tier_changes(entries), load_aliases())
-    audited = {day["digest_date"].isoformat(): day for day in selection.day_summary(audit).iter_rows(named=True)}
-    evaluations = []
-    for key in lists:
-        day = audited.get(key)
-        metadata = (
-            {
-                "listed": day["listed"],
-                "printed": day["printed"],
-                "formula_picks": day["formula_picks"],
-                "cut_off_score": day["cut_off_score"],
-                "rank_correlation": _correlation(day["rank_correlation"]),
-                "reasons": ", ".join(day["reasons"]) or "none",
-            }
-            if day
-            else {"audited": f"no: {_not_audited(statuses.get(key), lists[key])}"}
+    client = None if enrichment.offline else enrichment.hf_client(state_dir)
+    outcomes = Outcomes("hf_daily", clock.now(), unreachable=None if client else OFFLINE)
+    files = lake.read_all(DIGEST_FILES).select("digest_date", "status")
+    first_digest = files.filter(pl.col("status").is_in(["loaded", "empty"])).get_column("digest_date").min()
+    stored_lists = _by_day(lake, STG_HF_DAILY_PAPERS)
+    stored_status = _by_day(lake, ENRICHMENT_STATUS_HF)
+    out = {}
+    for day in days:
+        previous, stored = stored_status.get(day), stored_lists.get(day)
+        action = hf_day_action(
+            from_first_digest=first_digest is not None and day >= first_digest,
+            settled=previous is not None and previous.get_column("status").to_list() == ["ok"],
+            stored=stored is not None and list_has_titles(stored),
+            refresh=enrichment.refresh,
         )
-        evaluations.append(
-            dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey(STG_HF_DAILY_PAPERS.name),
-                check_name=REPRODUCIBLE,
-                passed=day is None or day["reproduced"],
-                severity=dg.AssetCheckSeverity.WARN,
-                partition=key,
-                metadata=metadata,
-            )
-        )
-    return evaluations
+        fetched, outcome = None, None
+        if action == "fetch":
+            before = client.requests_sent if client else 0
+            ids = entries[day].get_column("arxiv_id").unique(maintain_order=True).to_list() if day in entries else []
+            answered, fetched = outcomes.call(day.isoformat(), lambda day=day, ids=ids: _fetch_day(client, day, ids))
+            if answered:
+                outcomes.record(day.isoformat(), "ok", None, client.requests_sent - before)
+            outcome = outcomes.rows[-1]
+        frame, status = hf_day_tables(day, action, stored, previous, fetched, outcome)
+        out[day] = (frame, status, action != "keep")  # a kept list is in the lake as it is
+    return out, client.requests_sent if client else 0
 
 
-def _not_audited(status: str | None, listed: pl.DataFrame) -> str:
+def _by_day(lake, table) -> dict[dt.date, pl.DataFrame]:
+    """Every written partition of ``table``, by day, from one read of the table (an empty one as an empty frame)."""
+    parts = {key[0]: part for key, part in lake.read_all(table).partition_by("digest_date", as_dict=True).items()}
+    return {day: parts.get(day, table.empty()) for day in lake.partition_dates(table)}
+
+
+def not_audited(status: str | None, listed: pl.DataFrame) -> str:
     papers = listed.filter(pl.col("api_source") == "daily_papers").height
     if status == "missing":
         if papers:
@@ -285,11 +196,6 @@ def _not_audited(status: str | None, listed: pl.DataFrame) -> str:
     if status == "rejected":
         return "the day's digest was rejected (see digest_files)"
     return "no Hugging Face list for the day"
-
-
-def _correlation(value: float | None) -> float | str:
-    """Spearman over the printed papers; a day with fewer than two has none."""
-    return "n/a" if value is None else round(value, 4)
 
 
 def _fetch_day(client, day: dt.date, digest_ids: list[str]) -> pl.DataFrame:

@@ -1,152 +1,268 @@
+"""The per-day asset and the tables it fills.
+
+``digest_day`` (daily partitions) is everything papertrend reads for one digest date: the digest,
+the reports beside it, and the day's Hugging Face list. It writes the day's partition of the eight
+per-day tables and records, per day, ONE materialization (each table's row count for the day in its
+metadata) and ONE check result, ``day_checks``, folding the day's checks (transforms/day_checks.py)
+into a result whose description says what was found and whose metadata holds each sub-result.
+
+Why one asset and one check per day: Dagster records an event per asset, partition and check, and
+its stock storage writes each one alone (SQLite: ~10-20 ms each on a disk; check results are never
+batched, dagster-postgres opens a connection per statement). Eight tables with seven checks a day
+cost 15 events a day, most of a backfill's time; one asset and one folded check cost two.
+
+``day_tables`` (unpartitioned) gives each of the eight tables its own asset: its column schema and
+whole-table row count in the UI, and the lineage to whatever reads it. It is materialized once a
+run, after the days.
+"""
+
 import datetime as dt
 
 import dagster as dg
 import polars as pl
 
 from papertrend.orchestration import progress
-from papertrend.orchestration.checks import targeting_latest
-from papertrend.orchestration.metadata import asset_spec, contract_check_spec, contract_evaluations, require_contract
+from papertrend.orchestration.checks import require_whole_selection, targeting_latest
+from papertrend.orchestration.enrich.assets import hf_days, not_audited
+from papertrend.orchestration.instance import POOLS
+from papertrend.orchestration.metadata import asset_spec
 from papertrend.orchestration.partitions import SINGLE_RUN
-from papertrend.orchestration.resources import PapertrendConfig
-from papertrend.schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
+from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
+from papertrend.schemas import (
+    DIGEST_FILES,
+    DIGEST_QUARANTINE,
+    ENRICHMENT_STATUS_HF,
+    PAPER_NOTES,
+    SOURCE_FILES,
+    STG_DIGEST_ENTRIES,
+    STG_GITHUB_TRENDING,
+    STG_HF_DAILY_PAPERS,
+)
+from papertrend.transforms import day_checks, selection
 from papertrend.transforms.ingest import ingest_days
-from papertrend.transforms.reports import read_stats, stats_agree_with_papers
+from papertrend.transforms.orgs import load_aliases
+from papertrend.transforms.reports import report_days
+from papertrend.transforms.scoring import detect_tier_changes
 
-INGEST_TABLES = (STG_DIGEST_ENTRIES, DIGEST_QUARANTINE, DIGEST_FILES)
+DAY_ASSET = "digest_day"
+DAY_CHECK = "day_checks"
+DAY_TABLES = (
+    STG_DIGEST_ENTRIES,
+    DIGEST_QUARANTINE,
+    DIGEST_FILES,
+    SOURCE_FILES,
+    STG_GITHUB_TRENDING,
+    PAPER_NOTES,
+    STG_HF_DAILY_PAPERS,
+    ENRICHMENT_STATUS_HF,
+)
 GROUP = "ingest"
 
+DAY_CHECK_DESCRIPTION = (
+    "The day's checks, folded into one result per day (one line each in the metadata; the first failure in the "
+    "description). Errors: the digest's entries and the day's Hugging Face list match their contracts; the "
+    "digest's papers match the day's stats.json (count, total score to the cent); every repository of "
+    "github_trending.md was read and matches stats.json. Warnings: every entry of the digest loaded (none "
+    "quarantined, the declared count met); repositories trending two days running changed their printed totals "
+    "by about their printed gain; the generator's formula over the Hugging Face list picks the printed papers. "
+    "A day without a digest or report passes with nothing to check."
+)
 
-def build_ingest_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    check_specs = [
-        contract_check_spec(STG_DIGEST_ENTRIES, partitions_def),
-        dg.AssetCheckSpec(
-            "every_entry_loaded",
-            asset=STG_DIGEST_ENTRIES.name,
-            partitions_def=partitions_def,
-            description=(
-                "Every entry of the day's digest loaded: none went to digest_quarantine, and the count the digest "
-                "declares (**论文数量**) equals the entries found in it. Otherwise says which and why."
-            ),
-        ),
-        dg.AssetCheckSpec(
-            "agrees_with_stats_json",
-            asset=STG_DIGEST_ENTRIES.name,
-            partitions_def=partitions_def,
-            description=(
-                "Where the day has the generator's stats.json with a papers block, its count and total_score equal "
-                "the entries loaded and their summed scores (to the cent). Days without one are not evaluated. "
-                "All such days of the real corpus agree (129 in ../shared/corpus/dailynews, 91 in the repository "
-                "clone)."
-            ),
-        ),
-    ]
 
+def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
-        name="ingest_digests",
-        specs=[asset_spec(t, GROUP, {"polars", "parquet"}) for t in INGEST_TABLES],
-        check_specs=check_specs,
+        name=DAY_ASSET,
+        specs=[
+            dg.AssetSpec(
+                DAY_ASSET,
+                group_name=GROUP,
+                kinds={"polars", "parquet"},
+                description=(
+                    "One digest date: its digest parsed into typed entries (what cannot be loaded goes to "
+                    "digest_quarantine with file, line and reason), the reports beside it, and its Hugging Face list. "
+                    "Writes the day's partition of the eight per-day tables; the metadata has each one's rows."
+                ),
+            )
+        ],
+        check_specs=[
+            dg.AssetCheckSpec(
+                DAY_CHECK, asset=DAY_ASSET, partitions_def=partitions_def, description=DAY_CHECK_DESCRIPTION
+            )
+        ],
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
-        # Checks are emitted once per partition as AssetCheckEvaluations, which Dagster only
-        # accepts when check outputs are optional, i.e. when the multi-asset can be subset.
+        # The check is recorded per day as an AssetCheckEvaluation tied to the day's materialization
+        # (orchestration/checks.py), which Dagster accepts only as an optional output, i.e. when subsettable.
         can_subset=True,
-        description="Parse each day's digest into typed entries, quarantine what cannot be loaded, record the file.",
+        pool=POOLS[DAY_ASSET],
     )
-    def ingest_digests(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
+    def digest_day(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
+        require_whole_selection(context, [DAY_ASSET])
         data = papertrend.data
         lake = data.lake
         tree = papertrend.scan()
-        stats_files = tree.by_day("stats_json")
-        selected = {key.to_user_string() for key in context.selected_asset_keys}
-        tables = [t for t in INGEST_TABLES if t.name in selected]
-        days = [dt.date.fromisoformat(key) for key in context.partition_keys]
-        results = ingest_days(tree.digests, days)
-        written: dict[str, dict[str, pl.DataFrame]] = {t.name: {} for t in tables}
+        days = sorted(dt.date.fromisoformat(key) for key in context.partition_keys)
+        digests = {r.digest_date: r for r in ingest_days(tree.digests, days)}
+        reports = {r.day: r for r in report_days(tree, days)}
+        trending = {
+            day: pl.DataFrame(r.trending, schema=STG_GITHUB_TRENDING.polars_schema) for day, r in reports.items()
+        }
         with data.write_lock():
-            for result in results:
-                partition_key = result.digest_date.isoformat()
-                frames = {
-                    STG_DIGEST_ENTRIES.name: result.entries,
-                    DIGEST_QUARANTINE.name: result.quarantine,
-                    DIGEST_FILES.name: result.files,
-                }
-                for table in tables:
-                    lake.write_partition(table, result.digest_date, frames[table.name])
-                    # What is checked is what a reader will get: the partition read back from Parquet.
-                    written[table.name][partition_key] = lake.read_partition(table, result.digest_date)
-                progress.report("ingest", partition_key)
-        for table in (DIGEST_QUARANTINE, DIGEST_FILES):
-            if table.name in selected:
-                require_contract(table, written[table.name])
-        for result in results:
-            partition_key = result.digest_date.isoformat()
-            file_row = result.file_row
-            day_facts = {"status": file_row["status"], "source_path": file_row["source_path"] or "none"}
-            for table in tables:
-                context.add_asset_metadata(
-                    {"dagster/row_count": len(written[table.name][partition_key]), **day_facts},
-                    asset_key=table.name,
-                    partition_key=partition_key,
-                )
-        for table in tables:
-            yield dg.MaterializeResult(asset_key=table.name)
-        if STG_DIGEST_ENTRIES.name not in selected:
-            return
-        evaluations = contract_evaluations(STG_DIGEST_ENTRIES, written[STG_DIGEST_ENTRIES.name])
-        for result in results:
-            evaluations.append(_loaded_evaluation(result))
-            stats = _stats_evaluation(result, stats_files)
-            if stats is not None:
-                evaluations.append(stats)
-        yield from targeting_latest(context, evaluations)
+            for day in days:
+                d, r = digests[day], reports[day]
+                for table, frame in (
+                    (STG_DIGEST_ENTRIES, d.entries),
+                    (DIGEST_QUARANTINE, d.quarantine),
+                    (DIGEST_FILES, d.files),
+                    (SOURCE_FILES, pl.DataFrame(r.files, schema=SOURCE_FILES.polars_schema)),
+                    (STG_GITHUB_TRENDING, trending[day]),
+                    (PAPER_NOTES, pl.DataFrame(r.notes, schema=PAPER_NOTES.polars_schema)),
+                ):
+                    lake.write_partition(table, day, frame)
+        # The Hugging Face lists come after the digests: which days get one depends on the first digest.
+        lists, requests = hf_days(lake, enrichment, data.root, days, {d: r.entries for d, r in digests.items()})
+        with data.write_lock():
+            for day, (frame, status, changed) in lists.items():
+                if changed:
+                    lake.write_partition(STG_HF_DAILY_PAPERS, day, frame)
+                    lake.write_partition(ENRICHMENT_STATUS_HF, day, status)
+                progress.report("days", day.isoformat())
+        if requests:
+            context.log.info(f"Hugging Face: {requests} requests")
+        if tree.undated:  # files with no day to list them under
+            context.log.warning(
+                f"{len(tree.undated)} source files have no date in their path: "
+                + ", ".join(f.relative_path for f in tree.undated[:15])
+            )
+        for day in days:
+            context.add_asset_metadata(
+                _day_metadata(digests[day], reports[day], trending[day], lists[day]), partition_key=day.isoformat()
+            )
+        yield dg.MaterializeResult(asset_key=DAY_ASSET)
+        if DAY_CHECK in {k.name for k in context.selected_asset_check_keys}:
+            yield from targeting_latest(context, _day_evaluations(lake, days, digests, reports, trending, lists, tree))
 
-    return ingest_digests
-
-
-def _loaded_evaluation(result) -> dg.AssetCheckEvaluation:
-    """Every entry of the day loaded: nothing quarantined, and as many entries found as the digest declares."""
-    file_row = result.file_row
-    declared = file_row["declared_count"]
-    found = file_row["parsed_count"] + file_row["quarantined_count"]
-    reasons = result.quarantine.get_column("reason").head(10).to_list()
-    return dg.AssetCheckEvaluation(
-        asset_key=dg.AssetKey(STG_DIGEST_ENTRIES.name),
-        check_name="every_entry_loaded",
-        passed=len(result.quarantine) == 0 and (declared is None or declared == found),
-        partition=result.digest_date.isoformat(),
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "loaded": file_row["parsed_count"],
-            "quarantined": len(result.quarantine),
-            "rejected_by_contract": result.contract_rejects,
-            "declared": declared if declared is not None else -1,
-            "found": found,
-            "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
-        },
+    @dg.multi_asset(
+        name="day_tables",
+        specs=[asset_spec(t, GROUP, {"parquet"}, deps=[DAY_ASSET]) for t in DAY_TABLES],
+        can_subset=True,
+        description="The per-day tables, whole: each one's row count and days after the run (written by digest_day).",
     )
+    def day_tables(context: dg.AssetExecutionContext, papertrend: PapertrendConfig):
+        lake = papertrend.data.lake
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+            table = next(t for t in DAY_TABLES if t.name == key.to_user_string())
+            rows, days = lake.count(table)
+            yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows, "days": days})
+
+    return [digest_day, day_tables]
 
 
-def _stats_evaluation(result, stats_files) -> dg.AssetCheckEvaluation | None:
-    """Compare the day's stats.json papers block with what was loaded; None when there is nothing to compare."""
-    files = stats_files.get(result.digest_date, [])
-    if len(files) != 1:
-        return None  # none, or two (source_files says so): nothing trustworthy to compare with
-    stats = read_stats(files[0].path.read_bytes(), files[0].relative_path)
-    if stats.papers_count is None and stats.papers_total_score is None and stats.error is None:
-        return None
-    count = len(result.entries)
-    total = round(float(result.entries.get_column("score").sum() or 0.0), 2)
-    return dg.AssetCheckEvaluation(
-        asset_key=dg.AssetKey(STG_DIGEST_ENTRIES.name),
-        check_name="agrees_with_stats_json",
-        passed=stats.error is None and stats_agree_with_papers(stats, count, total),
-        partition=result.digest_date.isoformat(),
-        metadata={
-            "stats_json": files[0].relative_path,
-            "stats_count": stats.papers_count if stats.papers_count is not None else -1,
-            "loaded_count": count,
-            "stats_total_score": stats.papers_total_score if stats.papers_total_score is not None else -1.0,
-            "loaded_total_score": total,
-            "problem": stats.error or "none",
-        },
-    )
+def _day_metadata(digest, report, trending: pl.DataFrame, hf) -> dict:
+    """A day's materialization metadata: what the day's digest was, and each table's rows for the day."""
+    file_row = digest.file_row
+    frame, status, _ = hf
+    hf_row = status.row(0, named=True) if status.height else None
+    described = {
+        "loaded": f"loaded from {file_row['source_path']}",
+        "empty": f"{file_row['source_path']} lists no papers",
+        "rejected": f"rejected: {file_row['status_reason']}",
+        "missing": "none for this day",
+    }
+    return {
+        "digest": described.get(file_row["status"], file_row["status"]),
+        "hf_list": "not fetched (before the first digest)"
+        if hf_row is None
+        else f"{frame.height:,} papers"
+        if hf_row["status"] == "ok"
+        else f"none yet ({hf_row['status']}: {hf_row['reason']})",
+        STG_DIGEST_ENTRIES.name: digest.entries.height,
+        DIGEST_QUARANTINE.name: digest.quarantine.height,
+        DIGEST_FILES.name: digest.files.height,
+        SOURCE_FILES.name: len(report.files),
+        STG_GITHUB_TRENDING.name: trending.height,
+        PAPER_NOTES.name: len(report.notes),
+        STG_HF_DAILY_PAPERS.name: frame.height,
+        ENRICHMENT_STATUS_HF.name: status.height,
+    }
+
+
+def _contract_failures_by_day(table, frames: dict[dt.date, pl.DataFrame]) -> dict[dt.date, pl.DataFrame]:
+    """Pandera's failure cases of ``table`` per day, from ONE validation of all the days (its cost is per call)."""
+    frames = {day: f for day, f in frames.items() if f.height}
+    if not frames:
+        return {}
+    combined = pl.concat(list(frames.values()))
+    failures = table.validate(combined)
+    if failures is None:
+        return {}
+    rows = combined.with_row_index("index").select("index", "digest_date")
+    located = failures.join(rows.with_columns(pl.col("index").cast(failures.schema["index"])), on="index", how="left")
+    if located.get_column("digest_date").null_count():  # the table failed as a whole: every day with rows fails
+        return dict.fromkeys(frames, located)
+    return {key[0]: cases for key, cases in located.partition_by("digest_date", as_dict=True).items()}
+
+
+def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> list[dg.AssetCheckEvaluation]:
+    entries = {day: digests[day].entries for day in days}
+    hf_lists = {day: lists[day][0] for day in days}
+    entry_failures = _contract_failures_by_day(STG_DIGEST_ENTRIES, entries)
+    list_failures = _contract_failures_by_day(STG_HF_DAILY_PAPERS, hf_lists)
+    audit = _audit(lake, hf_lists)
+    stats_files = tree.by_day("stats_json")
+    previous_days = {day - dt.timedelta(days=1) for day in days} - set(days)
+    earlier = {day: lake.read_partition(STG_GITHUB_TRENDING, day) for day in previous_days}
+    evaluations = []
+    for day in days:
+        digest, report = digests[day], reports[day]
+        file_row = digest.file_row
+        stats_path = stats_files[day][0].relative_path if len(stats_files.get(day, [])) == 1 else None
+        has_digest = file_row["status"] != "missing"
+        has_list = lists[day][1].height > 0 and lists[day][1].get_column("status").to_list() == ["ok"]
+        findings = [
+            day_checks.entries_loaded(file_row, digest.quarantine, digest.contract_rejects),
+            day_checks.matches_contract(STG_DIGEST_ENTRIES, entry_failures.get(day), digest.entries.height)
+            if has_digest
+            else None,
+            day_checks.papers_agree_with_stats(report.stats, stats_path, digest.entries) if has_digest else None,
+            day_checks.trending_read(report.trending_files, report.trending_errors, trending[day].height),
+            day_checks.trending_agrees_with_stats(report.stats, trending[day]) if report.trending_files else None,
+            day_checks.trending_consecutive(
+                trending.get(day - dt.timedelta(days=1), earlier.get(day - dt.timedelta(days=1))), trending[day]
+            ),
+            day_checks.matches_contract(STG_HF_DAILY_PAPERS, list_failures.get(day), hf_lists[day].height)
+            if has_list
+            else None,
+            day_checks.reproducible(
+                audit.get(day),
+                None
+                if day in audit or not (has_digest or hf_lists[day].height)
+                else not_audited(file_row["status"], hf_lists[day]),
+            ),
+        ]
+        result = day_checks.fold(day, findings, "no digest, no report" if not report.files else "no digest")
+        evaluations.append(
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(DAY_ASSET),
+                check_name=DAY_CHECK,
+                passed=result.passed,
+                partition=day.isoformat(),
+                severity=dg.AssetCheckSeverity.ERROR if result.error else dg.AssetCheckSeverity.WARN,
+                description=result.summary,
+                metadata={
+                    "result": result.summary,
+                    **{f.name: f"{'passed' if f.passed else 'FAILED'}: {f.line}" for f in result.findings},
+                },
+            )
+        )
+    return evaluations
+
+
+def _audit(lake, lists: dict[dt.date, pl.DataFrame]) -> dict[dt.date, dict]:
+    """Each day's selection audit (transforms/selection.py): lab tiers learned from every loaded digest."""
+    frames = [f for f in lists.values() if f.height]
+    if not frames:
+        return {}
+    entries = lake.read_all(STG_DIGEST_ENTRIES)
+    audit = selection.audit_selection(pl.concat(frames), entries, detect_tier_changes(entries), load_aliases())
+    return {row["digest_date"]: row for row in selection.day_summary(audit).iter_rows(named=True)}
