@@ -216,20 +216,27 @@ def bench_backfill(
     rerun: bool,
     postgres_url: str | None = None,
     bare: dict | None = None,
+    offline: bool = False,
 ) -> dict:
-    """One backfill as ``papertrend run``; with ``postgres_url``, on a PostgreSQL instance (team deployment)."""
+    """One backfill as ``papertrend run``; with ``postgres_url``, on a PostgreSQL instance (team deployment);
+    ``offline``: no request at all (enrichment records its gaps), the figure the orchestration targets read."""
     from papertrend.orchestration.instance import ENV_DAGSTER_POSTGRES_URL, ENV_POSTGRES_URL, sqlalchemy_url
     from tests.fake_apis.server import FakeApis  # `python -m bench.main` runs from the repository root
 
     server = FakeApis(daily=daily)
     base = server.start()
-    data = bench.work / f"data-{label.split(':')[0].replace(' ', '-')}{'-pg' if postgres_url else ''}"
+    data = bench.work / (
+        f"data-{label.split(':')[0].replace(' ', '-')}{'-pg' if postgres_url else ''}{'-offline' if offline else ''}"
+    )
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     env = pipeline_env(base)
     if postgres_url:
         env[ENV_POSTGRES_URL] = postgres_url
         label = f"{label} on PostgreSQL via PgBouncer"
+    if offline:
+        env["PAPERTREND_OFFLINE"] = "1"
+        label = f"{label}, offline"
     try:
         days = sorted(daily)
         span = (days[-1] - days[0]).days + 1
@@ -279,6 +286,8 @@ def bench_backfill(
         result |= {"bare": bare, "events": events, "dagster_home_bytes": history, "lake_bytes": lake_bytes}
         # a Hugging Face list for every day from the first digest on, digest or not (derived days)
         minimum = {"arxiv": math.ceil(len(ids) / 100), "hf_daily": span, "hf_paper": 0}
+        if offline:
+            minimum = dict.fromkeys(minimum, 0)
         for service, least in minimum.items():
             made = counts.get(service, 0)
             bench.row("requests", f"{label}: {service}", f"{made:,}", f"minimum {least:,}")
@@ -378,19 +387,27 @@ def main(argv=None) -> int:
     figures: dict = {"machine": info}
     postgres = start_postgres()
 
-    def on_postgres(key: str, label: str, corpus_root: Path, daily: dict) -> None:
-        """The same backfill on a PostgreSQL instance, beside the SQLite one and its bare baseline."""
+    def on_postgres(key: str, label: str, corpus_root: Path, daily: dict, offline: bool = False) -> None:
+        """The same backfill on a PostgreSQL instance (through PgBouncer), beside the SQLite one and its bare
+        baseline (``key``: the SQLite figure's)."""
         if postgres is None:
             return
         local = figures[key]
-        team = bench_backfill(bench, label, corpus_root, daily, 0, False, postgres.new_database(), bare=local["bare"])
+        team = bench_backfill(
+            bench, label, corpus_root, daily, 0, False, postgres.new_database(), bare=local["bare"], offline=offline
+        )
         figures[f"{key}_pg"] = team
         bench.row(
             "backfill",
-            f"{label}: PostgreSQL via PgBouncer against SQLite instance",
+            f"{label}{', offline' if offline else ''}: PostgreSQL via PgBouncer against SQLite instance",
             f"x{team['wall_s'] / local['wall_s']:.2f} wall time",
             f"{team['wall_s']:.1f} s against {local['wall_s']:.1f} s",
         )
+
+    def offline_pair(key: str, label: str, corpus_root: Path, daily: dict) -> None:
+        """The orchestration targets' figures: offline on the local SQLite instance and through PgBouncer."""
+        figures[key] = bench_backfill(bench, label, corpus_root, daily, 0, False, offline=True)
+        on_postgres(key, label, corpus_root, daily, offline=True)
 
     try:
         events = 50 if args.quick else 400  # quick: the measurement works; full: a figure worth reading
@@ -422,16 +439,37 @@ def main(argv=None) -> int:
                 from tests.test_enrichment import daily_lists
 
                 lists = daily_lists(REAL_CORPUS)
-                figures["backfill_real"] = bench_backfill(bench, "real corpus", REAL_CORPUS, lists, 10, rerun=True)
-                on_postgres("backfill_real", "real corpus", REAL_CORPUS, lists)
+                offline_pair("backfill_real_offline", "real corpus", REAL_CORPUS, lists)
+                figures["backfill_real"] = bench_backfill(
+                    bench, "real corpus", REAL_CORPUS, lists, 10, True, bare=figures["backfill_real_offline"]["bare"]
+                )
+            month = generate(work / "synth-1m", yesterday - dt.timedelta(days=29), 30)
+            figures["backfill_1m"] = bench_backfill(bench, "synthetic 1 month", month.root, month.daily, 5, False)
             for n, corpus in years.items():
                 label = f"synthetic {n} year{'s' if n > 1 else ''}"
+                if n == 10:
+                    offline_pair("backfill_10y_offline", label, corpus.root, corpus.daily)
                 figures[f"backfill_{n}y"] = bench_backfill(
-                    bench, label, corpus.root, corpus.daily, 10 if n == 1 else 0, rerun=n == 1
+                    bench,
+                    label,
+                    corpus.root,
+                    corpus.daily,
+                    10 if n == 1 else 0,
+                    rerun=n == 1,
+                    bare=figures["backfill_10y_offline"]["bare"] if n == 10 else None,
                 )
                 figures[f"queries_{n}y"] = bench_queries(bench, label, Path(figures[f"backfill_{n}y"]["database"]), 5)
-                if n == 10:
-                    on_postgres("backfill_10y", label, corpus.root, corpus.daily)
+                if n == 1:
+                    one_day = (
+                        figures["backfill_1y"]["per_partition_run_s"],
+                        figures["backfill_1m"]["per_partition_run_s"],
+                    )
+                    bench.row(
+                        "backfill",
+                        "one day's run: on a 1-year history against a 1-month one",
+                        f"x{one_day[0] / one_day[1]:.2f}",
+                        f"{one_day[0]:.1f} s against {one_day[1]:.1f} s (medians)",
+                    )
             if 10 in years:
                 growth(bench, figures)
     finally:
