@@ -221,13 +221,20 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _shown(path) -> str:
+    """A path as the user can type it: relative when it lies under the current folder, else absolute."""
+    absolute = Path(path).resolve()
+    relative = os.path.relpath(absolute)
+    return str(absolute) if relative == ".." or relative.startswith(".." + os.sep) else relative
+
+
 def _command(name: str) -> str:
     """How to type ``name`` (a script of this environment) in the user's shell."""
     installed = Path(sys.executable).parent / name
     on_path = shutil.which(name)
     if on_path and Path(on_path).resolve() == installed.resolve():
         return name
-    return os.path.relpath(installed)
+    return _shown(installed)
 
 
 def _days(start: dt.date, end: dt.date) -> str:
@@ -277,9 +284,9 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
     )
     console.print(table)
     _print_enrichment(console, data.analyst_db, start, end)
-    db = os.path.relpath(data.analyst_db)
+    db = _shown(data.analyst_db)
     papertrend, python = _command("papertrend"), _command("python")
-    data_option = "" if data.root == Path("data").resolve() else f" --data-dir {os.path.relpath(data.root)}"
+    data_option = "" if data.root == Path("data").resolve() else f" --data-dir {_shown(data.root)}"
     console.print("[bold]Query it[/]")
     console.print(
         f'  {papertrend} sql "SELECT * FROM daily_digest_summary ORDER BY digest_date DESC LIMIT 5"{data_option}'
@@ -293,13 +300,11 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
         f'  {python} -c "import duckdb; '
         f"print(duckdb.connect('{db}', read_only=True).sql('FROM score_breakdown LIMIT 5').pl())\""
     )
-    queries = os.path.relpath(Path(__file__).resolve().parents[1] / "warehouse" / "queries")
+    queries = _shown(Path(__file__).resolve().parents[1] / "warehouse" / "queries")
     console.print(f"  duckdb -readonly {db} < {queries}/top_orgs.sql   # more example queries in {queries}/")
     report = data.report_dir / "trend_report.html"
     if report.exists():
-        console.print(
-            f"[bold]Trend report[/] {os.path.relpath(report)}  (charts: {os.path.relpath(data.report_dir)}/*.png)"
-        )
+        console.print(f"[bold]Trend report[/] {_shown(report)}  (charts: {_shown(data.report_dir)}/*.png)")
     console.print("[bold]See it in Dagster[/]")
     console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
 

@@ -137,7 +137,7 @@ def enrichment_from_env(offline: bool = False, refresh: bool = False) -> Enrichm
         arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
         hf_url=_from_env("HF_API_URL", huggingface.DEFAULT_URL),
         hf_min_interval_s=settings.env_float("HF_MIN_INTERVAL_S", 0.6),
-        github_enabled=(os.environ.get("PAPERTREND_GITHUB") or "on").lower() not in ("0", "off", "false", "no"),
+        github_enabled=settings.env_flag("PAPERTREND_GITHUB", default=True),
         github_url=_from_env("GITHUB_API_URL", github.DEFAULT_URL),
         github_min_interval_s=settings.env_float("GITHUB_MIN_INTERVAL_S", 0.0),
         offline=offline or settings.env_flag(settings.ENV_OFFLINE),

@@ -28,8 +28,23 @@ def env_float(name: str, default: float) -> float:
         raise ValueError(f"{name}={value!r} is not a number") from None
 
 
-def env_flag(name: str) -> bool:
-    return (os.environ.get(name) or "").lower() in ("1", "true", "yes")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); unset or empty is ``default``.
+
+    Anything else is an error naming the variable, never silently false.
+    """
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}={os.environ[name]!r}: expected one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
 
 
 def digests_dir() -> Path:

@@ -1,4 +1,4 @@
-"""arXiv query API client (Atom), following ../shared/docs/external-apis.md section 1.
+"""arXiv query API client (Atom), following docs/external-apis.md section 1.
 
 - ``id_list`` batches of at most 100 ids, ``max_results`` = batch size (the default 10 silently
   truncates), POSTed so long lists never hit URL limits;

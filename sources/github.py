@@ -1,4 +1,4 @@
-"""GitHub client: repositories, current star counts, star histories (../shared/docs/external-apis.md §2).
+"""GitHub client: repositories, current star counts, star histories (docs/external-apis.md §2).
 
 - ``repo``: ``GET /repos/{owner}/{name}``; renames and transfers answer 301 and are followed; the
   repository's numeric id is its key; 404 is "missing", not an error.

@@ -1,4 +1,4 @@
-"""Hugging Face papers API client, following ../shared/docs/external-apis.md section 3.
+"""Hugging Face papers API client, following docs/external-apis.md section 3.
 
 Fields are read from where they live: ``numComments`` and (usually) ``organization`` on the outer
 daily-list item; ``id``, ``title``, ``upvotes``, ``githubRepo``, ``githubStars``, ``ai_keywords`` on ``paper``.

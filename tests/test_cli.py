@@ -54,7 +54,11 @@ def test_parse_table_and_folders(capsys, digest):
 
 def test_sql_formats_and_read_only(capsys, tmp_path, digest):
     data = tmp_path / "data"
-    assert run_cli(capsys, "run", "--digests", tmp_path / "digests", "--data-dir", data, "--no-progress")[0] == 0
+    code, out, _ = run_cli(capsys, "run", "--digests", tmp_path / "digests", "--data-dir", data, "--no-progress")
+    assert code == 0
+    # a data dir outside the current folder is printed as given (absolute), never climbing out with ../
+    if not data.resolve().is_relative_to(Path.cwd()):
+        assert f"--data-dir {data.resolve()}" in out and "../" not in out, out
     ids = [e.arxiv_id for e in synthetic_entries(DAY, 2)]
     sql = "SELECT rank, arxiv_id FROM stg_digest_entries ORDER BY rank"
     code, out, _ = run_cli(capsys, "sql", sql, "--data-dir", data, "--format", "csv")

@@ -1,7 +1,7 @@
 """Parse one daily digest ("每日论文汇总") into typed entry records and quarantine records.
 
 Pure functions on bytes and strings. The format and its variants are described in
-../shared/docs/digest-format.md; the rules that matter:
+docs/digest-format.md; the rules that matter:
 
 - an entry starts at a line beginning with ``###`` and runs to the next one; every such heading
   ends up as exactly one clean record or one quarantine record, never zero, never two;

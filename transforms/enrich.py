@@ -17,8 +17,6 @@ from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS_HF, STG_HF_DAILY_PAP
 from papertrend.sources.arxiv import ArxivResult
 from papertrend.sources.http import FetchError, ServiceUnreachable
 
-SETTLED = ("ok", "not_found", "invalid")  # outcomes that hold until they are older than the max age
-
 
 def arxiv_ids_to_fetch(
     ids: list[str],

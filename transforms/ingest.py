@@ -130,7 +130,3 @@ def ingest_days(sources: dict[dt.date, DigestSource], days: list[dt.date]) -> li
             )
         )
     return results
-
-
-def ingest_day(source: DigestSource | None, day: dt.date) -> DayTables:
-    return ingest_days({day: source} if source else {}, [day])[0]

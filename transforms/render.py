@@ -1,6 +1,6 @@
 """Write a day's entries back as a digest in the generator's layout: facts only.
 
-The layout is the one ``digest_parser`` reads (../shared/docs/digest-format.md): a header with the
+The layout is the one ``digest_parser`` reads (docs/digest-format.md): a header with the
 date, the declared count, then one block per entry. Only facts are written: the English title, the
 arXiv link, the organization, the score, the tags and the two counts. Chinese titles, summaries and
 highlights are an LLM's prose; they are never written, so a day from the bilingual period comes back

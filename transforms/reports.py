@@ -1,7 +1,7 @@
 """The day's other reports, read for facts only: trending repositories' stars, stats.json, paper notes.
 
-Pure functions on bytes. ``github_trending.md`` (see ../shared/corpus/dailynews-repo) prints, per
-repository::
+Pure functions on bytes. ``github_trending.md`` (the generator's repository layout, docs/digest-format.md
+section 1.2) prints, per repository::
 
     ### 3. owner/name
     **分类**: … | **语言**: Python | **Stars**: 3927 | **今日**: +781      (分类 absent in older files)

@@ -1,6 +1,6 @@
 """Which GitHub repository a paper points at, and what its star history says per day. Pure functions.
 
-Discovery order (../shared/docs/external-apis.md §3.3): Hugging Face ``githubRepo``, then GitHub links
+Discovery order (docs/external-apis.md §3.3): Hugging Face ``githubRepo``, then GitHub links
 in the arXiv comment, then in the abstract. URLs are normalised (scheme, ``www.``, ``.git``,
 ``/tree/...`` and other sub-paths, trailing punctuation); ``*.github.io`` project pages are not
 repositories.

@@ -2,7 +2,7 @@
 
     score = 5·ln(1+upvotes) + 6·ln(1+stars) + 1·ln(1+comments) + lab bonus (Super Lab 50, Frontier Lab 20)
 
-rounded to 2 decimals (see ../shared/docs/digest-format.md). Comments are not printed, so the part
+rounded to 2 decimals (see docs/digest-format.md section 5). Comments are not printed, so the part
 left after upvotes, stars and the bonus must be ln(1+c) for a whole c >= 0, within the rounding;
 when it is not, the appearance is flagged with the reason rather than forced to fit.
 """

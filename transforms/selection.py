@@ -1,6 +1,6 @@
 """What the digest left out: each day's Hugging Face list scored with the generator's formula and cut.
 
-The generator (../shared/docs/digest-format.md) scores every paper of the day's list, puts golden
+The generator (docs/digest-format.md section 6) scores every paper of the day's list, puts golden
 papers first (Viral, or Must Read) and the rest by score, keeps the top 50 and cuts the list after
 the last Super/Frontier Lab paper among them. papertrend stores the whole list
 (stg_hf_daily_papers), so it can do the same and set the result beside what the digest printed.

@@ -17,7 +17,6 @@ from polars.datatypes import DataTypeClass
 ENGLISH_SOURCES = ("title_en", "abstract")
 CHINESE_SOURCES = ("title_zh", "summary_zh", "highlights")
 CATEGORY_SOURCE = "arxiv_category"
-LABEL_SOURCES = (*ENGLISH_SOURCES, *CHINESE_SOURCES, CATEGORY_SOURCE)
 
 PAPER_TEXT_SCHEMA: dict[str, pl.DataType | DataTypeClass] = {
     "arxiv_id": pl.String,
