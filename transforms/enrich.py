@@ -72,6 +72,8 @@ def merge_status(table: TableContract, existing: pl.DataFrame, rows: list[dict])
     if not rows:
         return table.conform(existing)
     updates = pl.DataFrame(rows, schema=table.polars_schema)
+    if existing.height == 0:  # nothing to add up or keep (a day's first status): the rows as they are
+        return table.conform(updates.sort(list(table.order_by)))
     previous = existing.select("source", "key", pl.col("attempts").alias("previous_attempts"))
     updates = (
         updates.join(previous, on=["source", "key"], how="left")
