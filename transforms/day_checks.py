@@ -94,7 +94,7 @@ def matches_contract(table: TableContract, failures: pl.DataFrame | None, rows: 
         .head(3)
         .iter_rows()
     )
-    return Finding(name, False, f"{failures.height} contract failures in {table.name}: {cases}")
+    return Finding(name, False, f"{_plural(failures.height, 'contract failure')} in {table.name}: {cases}")
 
 
 def papers_agree_with_stats(stats: Stats | None, stats_path: str | None, entries: pl.DataFrame) -> Finding | None:
