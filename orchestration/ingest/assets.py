@@ -25,7 +25,7 @@ from papertrend.orchestration import progress
 from papertrend.orchestration.checks import require_whole_selection, targeting_latest
 from papertrend.orchestration.enrich.assets import hf_days, not_audited
 from papertrend.orchestration.instance import POOLS
-from papertrend.orchestration.metadata import asset_spec
+from papertrend.orchestration.metadata import asset_spec, require_contract
 from papertrend.orchestration.partitions import SINGLE_RUN
 from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
 from papertrend.schemas import (
@@ -107,17 +107,24 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
         trending = {
             day: pl.DataFrame(r.trending, schema=STG_GITHUB_TRENDING.polars_schema) for day, r in reports.items()
         }
+        frames = {
+            day: {
+                STG_DIGEST_ENTRIES: digests[day].entries,
+                DIGEST_QUARANTINE: digests[day].quarantine,
+                DIGEST_FILES: digests[day].files,
+                SOURCE_FILES: pl.DataFrame(reports[day].files, schema=SOURCE_FILES.polars_schema),
+                STG_GITHUB_TRENDING: trending[day],
+                PAPER_NOTES: pl.DataFrame(reports[day].notes, schema=PAPER_NOTES.polars_schema),
+            }
+            for day in days
+        }
+        # Tables papertrend derives from files it has read, whatever their content: a breach is a papertrend bug,
+        # and fails the step before anything is written (one pandera validation per table for all the days).
+        for table in (DIGEST_QUARANTINE, DIGEST_FILES, SOURCE_FILES, STG_GITHUB_TRENDING, PAPER_NOTES):
+            require_contract(table, {day.isoformat(): frames[day][table] for day in days})
         with data.write_lock():
             for day in days:
-                d, r = digests[day], reports[day]
-                for table, frame in (
-                    (STG_DIGEST_ENTRIES, d.entries),
-                    (DIGEST_QUARANTINE, d.quarantine),
-                    (DIGEST_FILES, d.files),
-                    (SOURCE_FILES, pl.DataFrame(r.files, schema=SOURCE_FILES.polars_schema)),
-                    (STG_GITHUB_TRENDING, trending[day]),
-                    (PAPER_NOTES, pl.DataFrame(r.notes, schema=PAPER_NOTES.polars_schema)),
-                ):
+                for table, frame in frames[day].items():
                     lake.write_partition(table, day, frame)
         # The Hugging Face lists come after the digests: which days get one depends on the first digest.
         lists, requests = hf_days(lake, enrichment, data.root, days, {d: r.entries for d, r in digests.items()})
