@@ -217,13 +217,37 @@ def cmd_run(args) -> int:
                 console.print(f"[red]step {event.step_key} failed:[/] {event.step_failure_data.error.message.strip()}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
-    _print_summary(data_dir, start, end, elapsed, result.run_id)
+    _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
     return 0
+
+
+def _checks_line(evaluations) -> str:
+    """What the run's checks found, in one line: the per-day check's days, and the whole-table checks that did not
+    pass (a warning is shown as Failed in the UI's Partitions bar too)."""
+    from papertrend.orchestration.ingest.assets import DAY_CHECK
+
+    days = [e for e in evaluations if e.check_name == DAY_CHECK]
+    failing = [e for e in days if not e.passed]
+    errors = [e for e in failing if e.severity.value == "ERROR"]
+    line = (
+        f"{len(days)} days checked: {len(days) - len(failing)} passed, {len(failing) - len(errors)} with warnings, "
+        f"{len(errors)} failed"
+    )
+    if failing:
+        line += f" (first: {(errors or failing)[0].description})"
+    others = sorted(
+        f"{e.check_name} ({e.severity.value.lower()})"
+        for e in evaluations
+        if e.check_name != DAY_CHECK and not e.passed
+    )
+    if others:
+        line += f"; whole tables, not passed: {', '.join(others)}"
+    return line
 
 
 def _shown(path) -> str:
     """A path as the user can type it: relative when it lies under the current folder, else absolute."""
-    absolute = Path(path).resolve()
+    absolute = Path(os.path.abspath(path))  # not resolve(): a virtual environment's python is a symlink
     relative = os.path.relpath(absolute)
     return str(absolute) if relative == ".." or relative.startswith(".." + os.sep) else relative
 
@@ -242,7 +266,7 @@ def _days(start: dt.date, end: dt.date) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str) -> None:
+def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str, checks: str) -> None:
     import duckdb
     from rich.console import Console
     from rich.table import Table
@@ -282,6 +306,7 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
         f"  entries: {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
         + (" (see digest_quarantine)" if quarantined else "")
     )
+    console.print(f"  checks: {checks}", markup=False)
     console.print(table)
     _print_enrichment(console, data.analyst_db, start, end)
     db = _shown(data.analyst_db)

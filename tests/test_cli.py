@@ -59,6 +59,10 @@ def test_sql_formats_and_read_only(capsys, tmp_path, digest):
     # a data dir outside the current folder is printed as given (absolute), never climbing out with ../
     if not data.resolve().is_relative_to(Path.cwd()):
         assert f"--data-dir {data.resolve()}" in out and "../" not in out, out
+    # the printed Python command is this environment's (a venv's python is a symlink to the base interpreter)
+    [python_line] = [line for line in out.splitlines() if "import duckdb" in line]
+    python = python_line.split()[0]
+    assert subprocess.run([python, "-c", "import duckdb"], capture_output=True).returncode == 0, python_line
     ids = [e.arxiv_id for e in synthetic_entries(DAY, 2)]
     sql = "SELECT rank, arxiv_id FROM stg_digest_entries ORDER BY rank"
     code, out, _ = run_cli(capsys, "sql", sql, "--data-dir", data, "--format", "csv")

@@ -102,3 +102,13 @@ def test_contract_failures_are_located():
         day_checks.matches_contract(STG_GITHUB_TRENDING, None, 2).line
         == "2 rows of stg_github_trending match its contract"
     )
+
+
+def test_a_finding_that_could_not_be_checked_passes_without_counting():
+    not_checked = Finding("digest_reproducible", True, "no Hugging Face list for the day", True, checked=False)
+    assert not_checked.shown == "not checked: no Hugging Face list for the day"
+    assert Finding("a", False, "off").shown == "FAILED: off" and Finding("a", True, "fine").shown == "passed: fine"
+    only = day_checks.fold(DAY, [not_checked], "no digest")
+    assert (only.passed, only.summary) == (True, f"{DAY}: nothing to check (no digest)")
+    with_one = day_checks.fold(DAY, [not_checked, Finding("b", True, "fine")], "no digest")
+    assert with_one.summary == f"{DAY}: 1 check passed" and len(with_one.findings) == 2

@@ -24,6 +24,12 @@ class Finding:
     passed: bool
     line: str  # what was found; on a failure, by how much and where
     warn_only: bool = False  # a failure is a warning (WARN), not an error
+    checked: bool = True  # False: the line says why the day could not be checked for this (it passes)
+
+    @property
+    def shown(self) -> str:
+        """The line as the check's metadata shows it."""
+        return f"{'passed' if self.passed else 'FAILED'}: {self.line}" if self.checked else f"not checked: {self.line}"
 
 
 @dataclass(frozen=True)
@@ -37,17 +43,18 @@ class DayResult:
 def fold(day: dt.date, findings: list[Finding | None], nothing: str) -> DayResult:
     """One result for the day; ``nothing`` says why a day without findings has nothing to check."""
     found = tuple(f for f in findings if f is not None)
-    failing = [f for f in found if not f.passed]
-    if not found:
+    checked = [f for f in found if f.checked]
+    failing = [f for f in checked if not f.passed]
+    if not checked:
         return DayResult(True, False, f"{day}: nothing to check ({nothing})", found)
     if not failing:
-        return DayResult(True, False, f"{day}: all {len(found)} checks passed", found)
+        return DayResult(True, False, f"{day}: {_plural(len(checked), 'check')} passed", found)
     first = failing[0]
     more = f" (and {len(failing) - 1} more failing)" if len(failing) > 1 else ""
     return DayResult(
         False,
         any(not f.warn_only for f in failing),
-        f"{day}: {len(found) - len(failing)} of {len(found)} checks passed; {first.name}: {first.line}{more}",
+        f"{day}: {len(checked) - len(failing)} of {len(checked)} checks passed; {first.name}: {first.line}{more}",
         found,
     )
 
@@ -180,9 +187,7 @@ def trending_consecutive(previous: pl.DataFrame | None, trending: pl.DataFrame) 
 def reproducible(summary: dict | None, not_audited: str | None) -> Finding | None:
     """The generator's formula and cut over the day's list pick exactly the printed papers."""
     if summary is None:
-        return (
-            None if not_audited is None else Finding("digest_reproducible", True, f"not audited: {not_audited}", True)
-        )
+        return None if not_audited is None else Finding("digest_reproducible", True, not_audited, True, checked=False)
     corr = summary["rank_correlation"]
     facts = (
         f"{summary['printed']} printed, {summary['formula_picks']} picked by the formula from {summary['listed']} "

@@ -22,7 +22,7 @@ import dagster as dg
 import polars as pl
 
 from papertrend.orchestration import progress
-from papertrend.orchestration.checks import require_whole_selection, targeting_latest
+from papertrend.orchestration.checks import targeting_latest
 from papertrend.orchestration.enrich.assets import hf_days, not_audited
 from papertrend.orchestration.instance import POOLS
 from papertrend.orchestration.metadata import asset_spec, require_contract
@@ -97,7 +97,8 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
         pool=POOLS[DAY_ASSET],
     )
     def digest_day(context: dg.AssetExecutionContext, papertrend: PapertrendConfig, enrichment: EnrichmentConfig):
-        require_whole_selection(context, [DAY_ASSET])
+        if dg.AssetKey(DAY_ASSET) not in context.selected_asset_keys:
+            raise dg.Failure(f"{DAY_CHECK} checks what {DAY_ASSET} loads: materialize the days to check them")
         data = papertrend.data
         lake = data.lake
         tree = papertrend.scan()
@@ -258,7 +259,7 @@ def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> lis
                 description=result.summary,
                 metadata={
                     "result": result.summary,
-                    **{f.name: f"{'passed' if f.passed else 'FAILED'}: {f.line}" for f in result.findings},
+                    **{f.name: f.shown for f in result.findings},
                 },
             )
         )
