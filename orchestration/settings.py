@@ -7,10 +7,13 @@ over the same defaults, so a run started from the command line and one launched 
 
 import datetime as dt
 import os
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_DIGESTS = REPO_ROOT / "examples" / "digests"
+REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout (or, installed from a wheel, the package folder)
+# The bundled example digests ship with the package (papertrend.examples, package data), so a wheel installed
+# anywhere runs `papertrend run` on them with no options; in a checkout they are examples/digests.
+EXAMPLE_DIGESTS = Path(str(resources.files("papertrend.examples") / "digests"))
 DEFAULT_PARTITIONS_START = "2026-01-01"
 
 ENV_DIGESTS_DIR = "PAPERTREND_DIGESTS_DIR"

@@ -1,0 +1,88 @@
+"""papertrend installed like a library: a wheel built from the repository, installed into a fresh virtual
+environment, used from a folder outside the repository, with no options (the bundled examples ship inside it)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import REPO
+from tests.services import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list, cwd: Path, env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_wheel_installed_elsewhere_runs_queries_reports_and_serves_the_ui(tmp_path):
+    dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "somewhere-else"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERTREND_", "DAGSTER_HOME", "VIRTUAL_ENV"))}
+    env["PAPERTREND_OFFLINE"] = "1"  # nothing leaves the machine but the package index
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, REPO], work, env)
+    assert built.returncode == 0, built.stderr[-3000:]
+    [wheel] = dist.glob("papertrend-*.whl")
+    assert _run([sys.executable, "-m", "venv", venv], work, env).returncode == 0
+    installed = _run(
+        [venv / "bin" / "python", "-m", "pip", "install", "-q", "-c", REPO / "constraints.txt", wheel], work, env
+    )
+    if installed.returncode != 0 and "No matching distribution" in installed.stderr + installed.stdout:
+        pytest.skip(f"the package index is not reachable: {installed.stderr[-300:]}")
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    papertrend = venv / "bin" / "papertrend"
+    where = _run([venv / "bin" / "python", "-c", "import papertrend.orchestration as o; print(o.__file__)"], work, env)
+    assert str(venv) in where.stdout, where  # the installed copy, not the checkout
+
+    done = _run([papertrend, "run", "--no-progress"], work, env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "2026-03-13 .. 2026-04-09 (28 days)" in done.stdout and "286 loaded, 0 quarantined" in done.stdout
+    assert "../" not in done.stdout  # paths as given, never climbing out of the current folder
+    asked = _run([papertrend, "sql", "SELECT count(*) AS n FROM stg_digest_entries", "--format", "csv"], work, env)
+    assert asked.returncode == 0 and asked.stdout.split() == ["n", "286"], asked
+    drawn = _run([papertrend, "report"], work, env)
+    assert drawn.returncode == 0 and (work / "data" / "report" / "trend_report.html").exists(), drawn
+
+    port = free_port()
+    log = tmp_path / "ui.log"
+    with open(log, "w") as out:
+        ui = subprocess.Popen(
+            [str(papertrend), "ui", "--port", str(port)],
+            cwd=work,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert ui.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"papertrend ui did not answer within 120 s: {log.read_text()[-3000:]}")
+        graph = requests.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ assetNodes { assetKey { path } } }"},
+            timeout=60,
+        ).json()
+        keys = {"/".join(node["assetKey"]["path"]) for node in graph["data"]["assetNodes"]}
+        assert {"digest_day", "stg_digest_entries", "analyst_warehouse"} <= keys, graph
+    finally:
+        os.killpg(ui.pid, signal.SIGTERM)
+        try:
+            ui.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(ui.pid, signal.SIGKILL)
+            ui.wait()
