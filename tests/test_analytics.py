@@ -366,3 +366,30 @@ def test_materializing_one_table_of_the_model_writes_and_reports_only_that_table
     assert materialized == {"dim_org"}
     assert [e.asset_check_key.name for e in result.get_asset_check_evaluations()] == ["orgs_reviewed"]
     assert topic_file.stat().st_mtime_ns == before  # not selected, not rewritten
+
+
+def test_model_facts_count_what_the_model_checks_report():
+    """SYNTHETIC rows: two printed papers (one with a topic), one flagged appearance, one unreproduced day."""
+    from papertrend.transforms.analytics import model_facts
+
+    d1, d2 = dt.date(2026, 2, 2), dt.date(2026, 2, 3)
+    entries = pl.DataFrame({"arxiv_id": ["2602.00001", "2602.00002"], "org_raw": ["OpenAI", "Synthetic Unknown Lab"]})
+    fct = pl.DataFrame(
+        {
+            "digest_date": [d1, d2],
+            "score_explained": [True, False],
+            "rule_flags": [[], []],
+        },
+        schema={"digest_date": pl.Date, "score_explained": pl.Boolean, "rule_flags": pl.List(pl.String)},
+    )
+    aliases = load_aliases()
+    org = pl.DataFrame(
+        {"org_name": ["OpenAI", "Synthetic Unknown Lab", "Synthetic List Lab"], "reviewed": [True, False, False]}
+    )
+    bridge = pl.DataFrame({"arxiv_id": ["2602.00001", "2602.00001"]})
+    days = pl.DataFrame({"digest_date": [d1, d2], "reproduced": [True, False]})
+    facts = model_facts(entries, fct, org, bridge, days, aliases)
+    assert (facts.papers, facts.labelled, facts.coverage) == (2, 1, 0.5)
+    assert facts.flagged.height == 1 and facts.flagged_days.rows() == [(d2, 1)]
+    assert facts.unreviewed == ["Synthetic Unknown Lab"] and facts.list_only_unreviewed == 1
+    assert facts.unreproduced.get_column("digest_date").to_list() == [d2]

@@ -1,5 +1,7 @@
 """Build the analytics model (organizations, topics, appearances) from the clean digest entries."""
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from papertrend.schemas import BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
@@ -79,3 +81,46 @@ def topics(
 
 def tier_changes(entries: pl.DataFrame) -> pl.DataFrame:
     return FCT_LAB_TIER_CHANGES.conform(detect_tier_changes(entries))
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the analytics model's checks and metadata report, computed once from its tables."""
+
+    flagged: pl.DataFrame  # appearances whose score is not explained or whose tags break a rule
+    flagged_days: pl.DataFrame  # (digest_date, len) of those, by day
+    papers: int  # distinct papers printed
+    labelled: int  # of those, with at least one topic
+    unreviewed: list[str]  # printed organization names the reviewed file does not know
+    list_only_unreviewed: int  # organizations named only on Hugging Face lists, not reviewed
+    audit_days: pl.DataFrame  # selection.day_summary of the audit
+    unreproduced: pl.DataFrame  # the audit's days the formula does not reproduce
+
+    @property
+    def coverage(self) -> float:
+        return self.labelled / self.papers if self.papers else 1.0
+
+
+def model_facts(
+    entries: pl.DataFrame,
+    fct: pl.DataFrame,
+    org: pl.DataFrame,
+    bridge: pl.DataFrame,
+    day_summary: pl.DataFrame,
+    aliases: pl.DataFrame,
+) -> ModelFacts:
+    """The facts behind the model's checks: flagged appearances, topic coverage, unreviewed organizations and
+    the days the selection audit does not reproduce (``day_summary``: selection.day_summary of the audit)."""
+    flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
+    printed_ids = entries.get_column("arxiv_id").unique()
+    unreviewed = unreviewed_orgs(entries.get_column("org_raw"), aliases)  # printed ones
+    return ModelFacts(
+        flagged=flagged,
+        flagged_days=flagged.group_by("digest_date").len().sort("digest_date"),
+        papers=printed_ids.len(),
+        labelled=bridge.filter(pl.col("arxiv_id").is_in(printed_ids)).get_column("arxiv_id").n_unique(),
+        unreviewed=unreviewed,
+        list_only_unreviewed=org.filter(~pl.col("reviewed") & ~pl.col("org_name").is_in(unreviewed)).height,
+        audit_days=day_summary,
+        unreproduced=day_summary.filter(~pl.col("reproduced")),
+    )

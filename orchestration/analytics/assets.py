@@ -124,31 +124,24 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             if table.name in selected:  # each table derives from the lake alone: a subset is honest
                 lake.write_table(table, frame)
     progress.report("analytics", "")
-    flagged = fct.filter(~pl.col("score_explained") | (pl.col("rule_flags").list.len() > 0))
-    flagged_days = flagged.group_by("digest_date").len().sort("digest_date")
-    printed_ids = everything.get_column("arxiv_id").unique()
-    papers = printed_ids.len()
-    labelled = bridge.filter(pl.col("arxiv_id").is_in(printed_ids)).get_column("arxiv_id").n_unique()
-    coverage = labelled / papers if papers else 1.0
-    unreviewed = analytics.unreviewed_orgs(everything.get_column("org_raw"), aliases)  # printed ones
-    list_only = dim_org.filter(~pl.col("reviewed") & ~pl.col("org_name").is_in(unreviewed))
+    facts = analytics.model_facts(everything, fct, dim_org, bridge, selection.day_summary(audit), aliases)
     results = {
         DIM_ORG.name: {
             "dagster/row_count": dim_org.height,
-            "unreviewed": len(unreviewed),
-            "list_only_unreviewed": list_only.height,
+            "unreviewed": len(facts.unreviewed),
+            "list_only_unreviewed": facts.list_only_unreviewed,
         },
         DIM_TOPIC.name: {"dagster/row_count": dim_topic.height, "taxonomy_version": taxonomy.version},
         BRIDGE_PAPER_TOPIC.name: {
             "dagster/row_count": bridge.height,
-            "papers": papers,
-            "labelled": labelled,
-            "coverage": round(coverage, 4),
+            "papers": facts.papers,
+            "labelled": facts.labelled,
+            "coverage": round(facts.coverage, 4),
         },
         FCT_PAPER_APPEARANCES.name: {
             "dagster/row_count": fct.height,
             "days": fct.get_column("digest_date").n_unique(),
-            "flagged": flagged.height,
+            "flagged": facts.flagged.height,
         },
         FCT_LAB_TIER_CHANGES.name: {
             "dagster/row_count": changes.height,
@@ -156,37 +149,36 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
                 sorted({d.isoformat() for d in changes.get_column("rule_change_date")})
             ),
         },
-    }
-    days = selection.day_summary(audit)
-    unreproduced = days.filter(~pl.col("reproduced"))
-    results[FCT_SELECTION_AUDIT.name] = {
-        "dagster/row_count": audit.height,
-        "days": days.height,
-        "days_reproduced": days.height - unreproduced.height,
-    }
-    results[FCT_DERIVED_SELECTION.name] = {
-        "dagster/row_count": derived.height,
-        "days": derived.get_column("digest_date").n_unique(),
+        FCT_SELECTION_AUDIT.name: {
+            "dagster/row_count": audit.height,
+            "days": facts.audit_days.height,
+            "days_reproduced": facts.audit_days.height - facts.unreproduced.height,
+        },
+        FCT_DERIVED_SELECTION.name: {
+            "dagster/row_count": derived.height,
+            "days": derived.get_column("digest_date").n_unique(),
+        },
     }
     for name, metadata in results.items():
         if name in selected:
             yield dg.MaterializeResult(asset_key=name, metadata=metadata)
+    unreproduced = facts.unreproduced
     evaluations = [
-        (DIM_ORG, "orgs_reviewed", not unreviewed, {"unreviewed": dg.MetadataValue.json(unreviewed[:50])}),
+        (DIM_ORG, "orgs_reviewed", not facts.unreviewed, {"unreviewed": dg.MetadataValue.json(facts.unreviewed[:50])}),
         (
             BRIDGE_PAPER_TOPIC,
             "topic_coverage",
-            coverage >= TOPIC_COVERAGE_TARGET,
-            {"coverage": round(coverage, 4), "unlabelled": papers - labelled},
+            facts.coverage >= TOPIC_COVERAGE_TARGET,
+            {"coverage": round(facts.coverage, 4), "unlabelled": facts.papers - facts.labelled},
         ),
         (
             FCT_PAPER_APPEARANCES,
             "scores_explained",
-            flagged.height == 0,
+            facts.flagged.height == 0,
             {
-                "flagged": flagged.height,
-                "days_flagged": flagged_days.height,
-                "first_days_flagged": first_days(flagged_days),
+                "flagged": facts.flagged.height,
+                "days_flagged": facts.flagged_days.height,
+                "first_days_flagged": first_days(facts.flagged_days),
             },
         ),
         (
@@ -194,7 +186,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             "selection_reproduced",
             unreproduced.height == 0,
             {
-                "days": days.height,
+                "days": facts.audit_days.height,
                 "days_not_reproduced": unreproduced.height,
                 "first_days_not_reproduced": first_days(
                     unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
