@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -562,25 +563,34 @@ def cmd_report(args) -> int:
 
 
 def cmd_ui(args) -> int:
+    """The webserver and the daemon on this data dir, each loading the code location: what ``dagster dev`` starts,
+    without its supersession warning (Dagster 1.13 points to ``dg dev``, a separate tool)."""
     data_dir = _data_dir(args.data_dir)
     home = _prepare_instance(data_dir)
     from papertrend.orchestration.instance import get_instance
 
-    get_instance()  # storage created (and a team instance's pools set) once, before three processes open it
-    command = [
-        sys.executable,
-        "-m",
-        "dagster",
-        "dev",
-        "-m",
-        MODULE,
-        "-h",
-        args.host,
-        "-p",
-        str(args.port),
-    ]
-    print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it")
-    return subprocess.call(command, cwd=settings.REPO_ROOT, env=_code_location_env(args.digests, data_dir))
+    get_instance()  # storage created (and a team instance's pools set) once, before the processes open it
+    env = _code_location_env(args.digests, data_dir)
+    commands = [serve_command("webserver", args.host, args.port, None), serve_command("daemon", args.host, None, None)]
+    print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it", flush=True)
+    processes: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # stop the two with the parent
+    try:
+        for command in commands:
+            executable = Path(sys.executable).parent / command[0]
+            processes.append(subprocess.Popen([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env))
+        while all(process.poll() is None for process in processes):  # one ending ends the UI
+            time.sleep(0.5)
+        return next(process.returncode for process in processes if process.returncode is not None)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def serve_command(role: str, host: str, port: int | None, code_server: str | None) -> list[str]:

@@ -50,8 +50,10 @@ class PostgresLedger:
         with connection.cursor() as cursor:
             try:
                 cursor.execute(_TABLE)
-            except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable):
-                pass  # another machine created it at the same moment (IF NOT EXISTS does not cover a race)
+            except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable, psycopg2.errors.DuplicateObject):
+                # another machine created it at the same moment (IF NOT EXISTS does not cover a race): the table,
+                # or its row type first ('type "papertrend_service_pacing" already exists', seen through PgBouncer)
+                pass
         return connection
 
     def wait_turn(self, service: str, interval_s: float) -> None:

@@ -40,7 +40,7 @@ def free_port() -> int:
 
 @contextmanager
 def papertrend_ui(args: list, env: dict, cwd: Path, log: Path) -> Iterator[tuple[str, int]]:
-    """``papertrend ui`` (dagster dev: webserver, daemon, code server) on a free loopback port, in its own
+    """``papertrend ui`` (webserver and daemon, each with its code server) on a free loopback port, in its own
     process group; yields (url, pid) once it answers, and stops the whole group afterwards."""
     import requests
 

@@ -1,5 +1,5 @@
 """The Dagster UI in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright, against
-`papertrend ui` (dagster dev: webserver + daemon) on 127.0.0.1. SYNTHETIC digests only.
+`papertrend ui` (webserver + daemon) on 127.0.0.1. SYNTHETIC digests only.
 
 A Friday-to-Monday range is backfilled by the CLI before the UI starts; then, as a person would:
 (a) the asset catalog lists every asset of the code location with its group,
@@ -196,6 +196,8 @@ ROWS_IN_VIEW = """() => {
 
 
 def test_catalog_lists_every_asset_with_its_group(ui):
+    # papertrend ui starts quietly: no superseded, preview or beta warning from the webserver, daemon or code server
+    assert [line for line in ui.log.read_text().splitlines() if "Warning" in line] == []
     expected = expected_assets()
     ui.goto("/assets")
     first = ui.page.locator('a[href^="/assets/"]').first
