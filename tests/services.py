@@ -39,15 +39,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def papertrend_ui(args: list, env: dict, cwd: Path, log: Path) -> Iterator[tuple[str, int]]:
+def papertrend_ui(
+    args: list, env: dict, cwd: Path, log: Path, executable: Path | None = None
+) -> Iterator[tuple[str, int]]:
     """``papertrend ui`` (webserver and daemon, each with its code server) on a free loopback port, in its own
-    process group; yields (url, pid) once it answers, and stops the whole group afterwards."""
+    process group; yields (url, pid) once it answers, and stops the whole group afterwards. ``executable``: another
+    environment's ``papertrend`` (default: this one's)."""
     import requests
 
     port = free_port()
     with open(log, "w") as log_file:
         process = subprocess.Popen(
-            [Path(sys.executable).parent / "papertrend", "ui", *args, "--port", str(port)],
+            [executable or Path(sys.executable).parent / "papertrend", "ui", *args, "--port", str(port)],
             cwd=cwd,
             env=env,
             stdout=log_file,

@@ -2,17 +2,15 @@
 environment, used from a folder outside the repository, with no options (the bundled examples ship inside it)."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import REPO
-from tests.services import free_port
+from tests.services import papertrend_ui
 
 pytestmark = pytest.mark.slow
 
@@ -49,40 +47,9 @@ def test_a_wheel_installed_elsewhere_runs_queries_reports_and_serves_the_ui(tmp_
     drawn = _run([papertrend, "report"], work, env)
     assert drawn.returncode == 0 and (work / "data" / "report" / "trend_report.html").exists(), drawn
 
-    port = free_port()
-    log = tmp_path / "ui.log"
-    with open(log, "w") as out:
-        ui = subprocess.Popen(
-            [str(papertrend), "ui", "--port", str(port)],
-            cwd=work,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert ui.poll() is None, log.read_text()[-3000:]
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"papertrend ui did not answer within 120 s: {log.read_text()[-3000:]}")
+    with papertrend_ui([], env, work, tmp_path / "ui.log", executable=papertrend) as (url, _):
         graph = requests.post(
-            f"http://127.0.0.1:{port}/graphql",
-            json={"query": "{ assetNodes { assetKey { path } } }"},
-            timeout=60,
+            f"{url}/graphql", json={"query": "{ assetNodes { assetKey { path } } }"}, timeout=60
         ).json()
         keys = {"/".join(node["assetKey"]["path"]) for node in graph["data"]["assetNodes"]}
         assert {"digest_day", "stg_digest_entries", "analyst_warehouse"} <= keys, graph
-    finally:
-        os.killpg(ui.pid, signal.SIGTERM)
-        try:
-            ui.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(ui.pid, signal.SIGKILL)
-            ui.wait()
