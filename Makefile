@@ -29,14 +29,20 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy cannot follow setuptools' editable-install finder: give it papertrend/<folder> as symlinks.
+# The product's folders import one another relatively, so static tools read the checkout as it is: pyright
+# from here; mypy from the folder above, where the checkout is the package (its folder name must be a Python
+# identifier, as a plain `git clone` makes it). lint-imports checks the layering contract in pyproject.toml.
+PRODUCT := orchestration transforms schemas sources warehouse
+CHECKOUT := $(notdir $(CURDIR))
 typecheck: setup
-	mkdir -p build/typecheck/papertrend
-	for d in orchestration transforms schemas sources warehouse; do ln -sfn ../../../$$d build/typecheck/papertrend/$$d; done
-	$(BIN)/mypy
+	@echo "$(CHECKOUT)" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$$' || \
+		{ echo "make typecheck: mypy names modules after the checkout's folder; rename '$(CHECKOUT)' to a Python identifier (e.g. papertrend)"; exit 2; }
+	cd .. && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml $(addprefix $(CHECKOUT)/,$(PRODUCT))
+	$(BIN)/pyright
+	$(BIN)/lint-imports
 
 bench: setup
 	sh bench/run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache build
+	rm -rf $(VENV) data .pytest_cache build .mypy_cache

@@ -19,9 +19,9 @@ import time
 import warnings
 from pathlib import Path
 
-from papertrend.orchestration import settings
-from papertrend.schemas.ingest import FILE_STATUSES
-from papertrend.transforms import clock
+from ..schemas.ingest import FILE_STATUSES
+from ..transforms import clock
+from . import settings
 
 MODULE = "papertrend.orchestration.definitions"  # the code location
 
@@ -124,8 +124,8 @@ def _data_dir(option: Path | None) -> Path:
 
 def _prepare_instance(data_dir: Path) -> Path:
     """The Dagster instance of the data dir (or DAGSTER_HOME, when set), ready for this and child processes."""
-    from papertrend.orchestration.instance import prepare_home
-    from papertrend.warehouse import DataDir
+    from ..warehouse import DataDir
+    from .instance import prepare_home
 
     return prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(data_dir).dagster_home))
 
@@ -161,7 +161,7 @@ def cmd_run(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from papertrend.transforms.discovery import discover_digests
+    from ..transforms.discovery import discover_digests
 
     console = Console(stderr=True)
     digests_dir = args.digests or settings.digests_dir()
@@ -177,9 +177,9 @@ def cmd_run(args) -> int:
     if note:
         console.print(f"[yellow]note:[/] {note}")
 
-    from papertrend.orchestration import progress
-    from papertrend.orchestration.definitions import JOB_NAME, build_definitions
-    from papertrend.orchestration.instance import get_instance
+    from . import progress
+    from .definitions import JOB_NAME, build_definitions
+    from .instance import get_instance
 
     # Days before the first partition are added for this run; once loaded, the lake holds them and every
     # later process (the UI, the daemon) counts them among its partitions.
@@ -225,7 +225,7 @@ def cmd_run(args) -> int:
 def _checks_line(evaluations) -> str:
     """What the run's checks found, in one line: the per-day check's days, and the whole-table checks that did not
     pass (a warning is shown as Failed in the UI's Partitions bar too)."""
-    from papertrend.orchestration.ingest.assets import DAY_CHECK
+    from .ingest.assets import DAY_CHECK
 
     days = [e for e in evaluations if e.check_name == DAY_CHECK]
     failing = [e for e in days if not e.passed]
@@ -272,7 +272,7 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
     from rich.console import Console
     from rich.table import Table
 
-    from papertrend.warehouse import DataDir
+    from ..warehouse import DataDir
 
     console = Console(soft_wrap=True)  # commands and paths stay on one line, whatever the width
     data = DataDir(data_dir)
@@ -395,9 +395,9 @@ def _json_default(value):
 
 
 def cmd_parse(args) -> int:
-    from papertrend.schemas import STG_DIGEST_ENTRIES
-    from papertrend.transforms.digest_parser import parse_digest
-    from papertrend.transforms.discovery import date_from_path, discover_digests
+    from ..schemas import STG_DIGEST_ENTRIES
+    from ..transforms.digest_parser import parse_digest
+    from ..transforms.discovery import date_from_path, discover_digests
 
     files: list[Path] = []  # each named as the user gave it: a file as typed, a folder's files under it
     for path in args.paths:
@@ -457,7 +457,7 @@ def cmd_parse(args) -> int:
 
 def _built_data_dir(data_dir: Path | None):
     """The data dir (option, environment or default) whose analyst database exists."""
-    from papertrend.warehouse import DataDir
+    from ..warehouse import DataDir
 
     data = DataDir(_data_dir(data_dir))
     if not data.analyst_db.exists():
@@ -516,7 +516,7 @@ RENDER_COLUMNS = "rank, is_golden, title_en, arxiv_id, org_raw, score, tags, upv
 def cmd_render(args) -> int:
     import duckdb
 
-    from papertrend.transforms.render import render_digest
+    from ..transforms.render import render_digest
 
     db = _built_data_dir(args.data_dir).analyst_db
     with duckdb.connect(str(db), read_only=True) as con:
@@ -547,7 +547,7 @@ def cmd_render(args) -> int:
 
 def cmd_report(args) -> int:
     data = _built_data_dir(args.data_dir)
-    from papertrend.warehouse.report import build_report
+    from ..warehouse.report import build_report
 
     with data.write_lock():
         report = build_report(data.analyst_db, data.report_dir)
@@ -567,7 +567,7 @@ def cmd_ui(args) -> int:
     without its supersession warning (Dagster 1.13 points to ``dg dev``, a separate tool)."""
     data_dir = _data_dir(args.data_dir)
     home = _prepare_instance(data_dir)
-    from papertrend.orchestration.instance import get_instance
+    from .instance import get_instance
 
     get_instance()  # storage created (and a team instance's pools set) once, before the processes open it
     env = _code_location_env(args.digests, data_dir)
@@ -612,7 +612,7 @@ def serve_command(role: str, host: str, port: int | None, code_server: str | Non
 def cmd_serve(args) -> int:
     data_dir = _data_dir(args.data_dir)
     home = _prepare_instance(data_dir)
-    from papertrend.orchestration.instance import get_instance
+    from .instance import get_instance
 
     get_instance()
     command = serve_command(args.role, args.host, args.port, args.code_server)

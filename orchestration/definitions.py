@@ -15,17 +15,17 @@ from pathlib import Path
 
 import dagster as dg
 
-from papertrend.orchestration import settings
-from papertrend.orchestration.analytics.assets import analytics_model, trend_report
-from papertrend.orchestration.enrich.assets import arxiv_metadata
-from papertrend.orchestration.enrich.github_assets import github_stars
-from papertrend.orchestration.ingest.assets import build_day_assets
-from papertrend.orchestration.ingest.sensors import build_digest_sensor
-from papertrend.orchestration.instance import SERVICE_TAGS, build_dead_run_sensor
-from papertrend.orchestration.partitions import daily_partitions
-from papertrend.orchestration.publish.assets import analyst_warehouse
-from papertrend.orchestration.resources import config_from_env, enrichment_from_env
-from papertrend.warehouse import DataDir
+from ..warehouse import DataDir
+from . import settings
+from .analytics.assets import analytics_model, trend_report
+from .enrich.assets import arxiv_metadata
+from .enrich.github_assets import github_stars
+from .ingest.assets import build_day_assets
+from .ingest.sensors import build_digest_sensor
+from .instance import SERVICE_TAGS, build_dead_run_sensor
+from .partitions import daily_partitions
+from .publish.assets import analyst_warehouse
+from .resources import config_from_env, enrichment_from_env
 
 JOB_NAME = "papertrend_job"
 

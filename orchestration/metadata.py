@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from papertrend.schemas import TableContract
+from ..schemas import TableContract
 
 
 def column_schema(table: TableContract) -> dg.TableSchema:

@@ -2,10 +2,10 @@ import datetime as dt
 
 import dagster as dg
 
-from papertrend.orchestration import settings
-from papertrend.schemas import DIGEST_FILES
-from papertrend.transforms import clock
-from papertrend.warehouse import Lake
+from ..schemas import DIGEST_FILES
+from ..transforms import clock
+from ..warehouse import Lake
+from . import settings
 
 
 def partitions_start(lake: Lake) -> dt.date:

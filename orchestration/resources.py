@@ -4,13 +4,13 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from papertrend.orchestration import settings
-from papertrend.orchestration.instance import ENV_POSTGRES_URL, record_worker
-from papertrend.sources import arxiv, github, huggingface
-from papertrend.sources.http import RateLimiter, RetryPolicy, shared_limiter
-from papertrend.sources.pacing import postgres_ledger
-from papertrend.transforms.discovery import SourceTree, discover_digests, scan_sources
-from papertrend.warehouse import ENV_LAKE_URL, DataDir
+from ..sources import arxiv, github, huggingface
+from ..sources.http import RateLimiter, RetryPolicy, shared_limiter
+from ..sources.pacing import postgres_ledger
+from ..transforms.discovery import SourceTree, discover_digests, scan_sources
+from ..warehouse import ENV_LAKE_URL, DataDir
+from . import settings
+from .instance import ENV_POSTGRES_URL, record_worker
 
 
 def _from_env(name: str, default: str):

@@ -59,7 +59,7 @@ def data_dir() -> Path:
 
 
 def lake_url() -> str | None:
-    from papertrend.warehouse import ENV_LAKE_URL  # the lake's own module names it; polars loads only here
+    from ..warehouse import ENV_LAKE_URL  # the lake's own module names it; polars loads only here
 
     return os.environ.get(ENV_LAKE_URL) or None
 

@@ -1,6 +1,6 @@
 """Table contracts (pandera.polars models): the one place each table's shape is defined."""
 
-from papertrend.schemas.analytics import (
+from .analytics import (
     BRIDGE_PAPER_TOPIC,
     DIM_ORG,
     DIM_TOPIC,
@@ -9,8 +9,8 @@ from papertrend.schemas.analytics import (
     FCT_PAPER_APPEARANCES,
     FCT_SELECTION_AUDIT,
 )
-from papertrend.schemas.contract import Column, TableContract
-from papertrend.schemas.enrich import (
+from .contract import Column, TableContract
+from .enrich import (
     DIM_PAPER,
     ENRICHMENT_STATUS_ARXIV,
     ENRICHMENT_STATUS_GITHUB,
@@ -18,9 +18,9 @@ from papertrend.schemas.enrich import (
     STATUS_TABLES,
     STG_HF_DAILY_PAPERS,
 )
-from papertrend.schemas.github import BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC
-from papertrend.schemas.ingest import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
-from papertrend.schemas.sources import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
+from .github import BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC
+from .ingest import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
+from .sources import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
 
 TABLES: dict[str, TableContract] = {
     t.name: t

@@ -5,8 +5,8 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import StringList, TableContract
-from papertrend.schemas.ingest import ARXIV_ID_PATTERN
+from .contract import StringList, TableContract
+from .ingest import ARXIV_ID_PATTERN
 
 LAB_TIERS = ("super", "frontier", "none")
 TOPIC_SOURCES = ("title_en", "abstract", "title_zh", "summary_zh", "highlights", "arxiv_category")

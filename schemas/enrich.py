@@ -6,8 +6,8 @@ from typing import Annotated
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import StringList, TableContract
-from papertrend.schemas.ingest import ARXIV_ID_PATTERN
+from .contract import StringList, TableContract
+from .ingest import ARXIV_ID_PATTERN
 
 # Microsecond timestamps in UTC, as an annotation pandera expands to pl.Datetime("us", "UTC"); `UTC | None`
 # then works too (an instance of pl.Datetime cannot be or-ed with None).

@@ -5,9 +5,9 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import TableContract
-from papertrend.schemas.enrich import UTC
-from papertrend.schemas.ingest import ARXIV_ID_PATTERN
+from .contract import TableContract
+from .enrich import UTC
+from .ingest import ARXIV_ID_PATTERN
 
 REPO_SOURCES = ("hf_github_repo", "arxiv_comment", "arxiv_abstract")
 STAR_SOURCES = ("stargazers_api", "history_api", "snapshot", "digest")  # best first

@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import StringList, TableContract
+from .contract import StringList, TableContract
 
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.

@@ -5,8 +5,8 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from papertrend.schemas.contract import TableContract
-from papertrend.schemas.ingest import ARXIV_ID_PATTERN
+from .contract import TableContract
+from .ingest import ARXIV_ID_PATTERN
 
 SOURCE_KINDS = ("paper_digest", "paper_note", "github_trending", "hacker_news", "daily_report", "stats_json", "other")
 REPO_NAME_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"

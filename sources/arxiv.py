@@ -20,7 +20,7 @@ import requests
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from papertrend.sources.http import (
+from .http import (
     FetchError,
     MalformedResponse,
     RateLimiter,

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from papertrend.sources.http import (
+from .http import (
     ClientError,
     MalformedResponse,
     PermissionDenied,

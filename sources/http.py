@@ -24,7 +24,7 @@ import requests
 import urllib3
 from filelock import FileLock
 
-from papertrend.sources import __version__
+from . import __version__
 
 USER_AGENT = f"papertrend/{__version__} (daily-digest enrichment; python-requests)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}

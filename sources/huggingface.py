@@ -10,7 +10,7 @@ import json
 
 import requests
 
-from papertrend.sources.http import FetchError, MalformedResponse, ServiceClient
+from .http import FetchError, MalformedResponse, ServiceClient
 
 DEFAULT_URL = "https://huggingface.co"
 PAGE_SIZE = 100

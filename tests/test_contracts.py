@@ -6,14 +6,14 @@ import pyarrow.parquet as pq
 
 from papertrend.orchestration.definitions import build_definitions
 from papertrend.schemas import TABLES
-from papertrend.schemas.dictionary import render
+from papertrend.warehouse.dictionary import render
 from tests.conftest import REPO, query, run_cli
 
 
 def test_data_dictionary_is_generated_from_the_contracts():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == render(), (
-        "docs/data-dictionary.md is stale: run `python -m papertrend.schemas.dictionary > docs/data-dictionary.md`"
+        "docs/data-dictionary.md is stale: run `python -m papertrend.warehouse.dictionary > docs/data-dictionary.md`"
     )
 
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from papertrend.schemas import BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
-from papertrend.transforms.orgs import build_dim_org, map_orgs
-from papertrend.transforms.scoring import decompose, detect_tier_changes
-from papertrend.transforms.topics import PAPER_TEXT_SCHEMA, Taxonomy, label_papers
+from ..schemas import BRIDGE_PAPER_TOPIC, DIM_ORG, DIM_TOPIC, FCT_LAB_TIER_CHANGES, FCT_PAPER_APPEARANCES
+from .orgs import build_dim_org, map_orgs
+from .scoring import decompose, detect_tier_changes
+from .topics import PAPER_TEXT_SCHEMA, Taxonomy, label_papers
 
 
 def appearances(entries: pl.DataFrame, aliases: pl.DataFrame) -> pl.DataFrame:

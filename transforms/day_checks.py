@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from papertrend.schemas import TableContract
-from papertrend.transforms.reports import Stats, stats_agree_with_papers, trending_pairs
+from ..schemas import TableContract
+from .reports import Stats, stats_agree_with_papers, trending_pairs
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papertrend.transforms.digest_parser import decode_text
+from .digest_parser import decode_text
 
 DATE_IN_PATH_RE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 FIRST_LINE_KINDS = (

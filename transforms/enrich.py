@@ -13,9 +13,9 @@ from typing import TypeVar
 
 import polars as pl
 
-from papertrend.schemas import DIM_PAPER, ENRICHMENT_STATUS_HF, STG_HF_DAILY_PAPERS, TableContract
-from papertrend.sources.arxiv import ArxivResult
-from papertrend.sources.http import FetchError, ServiceUnreachable
+from ..schemas import DIM_PAPER, ENRICHMENT_STATUS_HF, STG_HF_DAILY_PAPERS, TableContract
+from ..sources.arxiv import ArxivResult
+from ..sources.http import FetchError, ServiceUnreachable
 
 
 def arxiv_ids_to_fetch(

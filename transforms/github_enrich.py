@@ -12,16 +12,16 @@ import datetime as dt
 
 import polars as pl
 
-from papertrend.schemas import (
+from ..schemas import (
     BRIDGE_PAPER_REPO,
     DIM_REPO,
     FCT_REPO_STARS_DAILY,
     TableContract,
 )
-from papertrend.schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
-from papertrend.sources.github import History
-from papertrend.transforms.enrich import upsert
-from papertrend.transforms.repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
+from ..schemas.github import REPO_SOURCES, UMBRELLA_MIN_PAPERS
+from ..sources.github import History
+from .enrich import upsert
+from .repos import anchor_totals, daily_from_stargazers, daily_from_weeks, discover
 
 Link = tuple[str, str, str]  # (arxiv_id, owner/name as linked, source)
 Known = dict[str, tuple[int, str]]  # lower-cased owner/name -> (repo_id, current full name)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from papertrend.schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
-from papertrend.transforms.digest_parser import ParsedDigest, parse_digest
-from papertrend.transforms.discovery import DigestSource
+from ..schemas import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
+from .digest_parser import ParsedDigest, parse_digest
+from .discovery import DigestSource
 
 
 @dataclass

@@ -10,7 +10,7 @@ in the English-only layout the generator has used since 2026-03-13.
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from papertrend.transforms.digest_parser import EMPTY_DAY_MARKER
+from .digest_parser import EMPTY_DAY_MARKER
 
 UNKNOWN_ORG = "Unknown"
 

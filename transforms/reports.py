@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from papertrend.transforms.digest_parser import decode_text
+from .digest_parser import decode_text
 
 TRENDING_HEADING_RE = re.compile(r"^###\s+(?P<rank>\d+)\.\s+(?P<repo>\S+?)\s*$")
 TRENDING_FIELD_RE = re.compile(r"\*\*(?P<label>[^*|]+?)\*\*\s*[:：]\s*(?P<value>[^|]*?)\s*(?=\||$)")

@@ -14,7 +14,7 @@ in Pacific time (the current week is zero-filled ahead).
 import datetime as dt
 import re
 
-from papertrend.transforms.clock import PACIFIC
+from .clock import PACIFIC
 
 GITHUB_URL_RE = re.compile(
     r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)", re.IGNORECASE

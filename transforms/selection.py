@@ -19,8 +19,8 @@ import datetime as dt
 
 import polars as pl
 
-from papertrend.transforms.orgs import map_orgs
-from papertrend.transforms.scoring import (
+from .orgs import map_orgs
+from .scoring import (
     COMMENT_WEIGHT,
     LAB_BONUS,
     SCORE_ROUNDING,

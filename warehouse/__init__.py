@@ -14,8 +14,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from papertrend.warehouse.lake import Lake
-from papertrend.warehouse.publish import publish
+from .lake import Lake
+from .publish import publish
 
 ANALYST_DB_NAME = "warehouse.duckdb"
 ENV_LAKE_URL = "PAPERTREND_LAKE_URL"

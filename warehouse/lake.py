@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from papertrend.schemas import TableContract
+from ..schemas import TableContract
 
 PARQUET_NAME = "data.parquet"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from papertrend.schemas import TableContract
-from papertrend.transforms import clock
-from papertrend.warehouse.lake import Lake
+from ..schemas import TableContract
+from ..transforms import clock
+from .lake import Lake
 
 # Analysts open this file with whatever DuckDB they have; the shells one can pip-install are 1.x
 # (duckdb-cli 1.5.6 refuses a file in 2.0's format). Files in the v1.2 format open in 1.2 and later.

@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")  # no screen on servers; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 
-from papertrend.transforms import clock  # noqa: E402
+from ..transforms import clock  # noqa: E402
 
 plt.rcParams.update(
     {

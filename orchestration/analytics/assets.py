@@ -5,11 +5,7 @@ import base64
 import dagster as dg
 import polars as pl
 
-from papertrend.orchestration import progress
-from papertrend.orchestration.checks import targeting_latest
-from papertrend.orchestration.metadata import asset_spec, first_days
-from papertrend.orchestration.resources import PapertrendConfig
-from papertrend.schemas import (
+from ...schemas import (
     BRIDGE_PAPER_TOPIC,
     DIGEST_FILES,
     DIM_ORG,
@@ -22,9 +18,13 @@ from papertrend.schemas import (
     STG_DIGEST_ENTRIES,
     STG_HF_DAILY_PAPERS,
 )
-from papertrend.transforms import analytics, selection
-from papertrend.transforms.orgs import load_aliases
-from papertrend.transforms.topics import load_taxonomy
+from ...transforms import analytics, selection
+from ...transforms.orgs import load_aliases
+from ...transforms.topics import load_taxonomy
+from .. import progress
+from ..checks import targeting_latest
+from ..metadata import asset_spec, first_days
+from ..resources import PapertrendConfig
 
 GROUP = "analytics"
 ANALYTICS_TABLES = (
@@ -225,7 +225,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
     ),
 )
 def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
-    from papertrend.warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
+    from ...warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
 
     data = papertrend.data
     with data.write_lock():

@@ -3,16 +3,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from papertrend.orchestration import progress
-from papertrend.orchestration.checks import require_whole_selection, targeting_latest
-from papertrend.orchestration.instance import POOLS
-from papertrend.orchestration.metadata import (
-    asset_spec,
-    first_days,
-    require_contract,
-)
-from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
-from papertrend.schemas import (
+from ...schemas import (
     DIGEST_FILES,
     DIM_PAPER,
     ENRICHMENT_STATUS_ARXIV,
@@ -20,9 +11,9 @@ from papertrend.schemas import (
     STG_DIGEST_ENTRIES,
     STG_HF_DAILY_PAPERS,
 )
-from papertrend.sources.arxiv import ArxivResult
-from papertrend.transforms import clock
-from papertrend.transforms.enrich import (
+from ...sources.arxiv import ArxivResult
+from ...transforms import clock
+from ...transforms.enrich import (
     OFFLINE,
     Outcomes,
     arxiv_ids_to_fetch,
@@ -33,6 +24,15 @@ from papertrend.transforms.enrich import (
     merge_dim_paper,
     merge_status,
 )
+from .. import progress
+from ..checks import require_whole_selection, targeting_latest
+from ..instance import POOLS
+from ..metadata import (
+    asset_spec,
+    first_days,
+    require_contract,
+)
+from ..resources import EnrichmentConfig, PapertrendConfig
 
 GROUP = "enrich"
 

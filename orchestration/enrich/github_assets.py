@@ -10,13 +10,7 @@ from dataclasses import dataclass
 import dagster as dg
 import polars as pl
 
-from papertrend.orchestration import progress
-from papertrend.orchestration.checks import require_whole_selection, targeting_latest
-from papertrend.orchestration.enrich.assets import GROUP
-from papertrend.orchestration.instance import POOLS
-from papertrend.orchestration.metadata import asset_spec, first_days, require_contract
-from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
-from papertrend.schemas import (
+from ...schemas import (
     BRIDGE_PAPER_REPO,
     DIM_PAPER,
     DIM_REPO,
@@ -26,11 +20,17 @@ from papertrend.schemas import (
     STG_DIGEST_ENTRIES,
     STG_HF_DAILY_PAPERS,
 )
-from papertrend.sources.github import GitHubClient
-from papertrend.sources.http import FetchError, ServiceUnreachable
-from papertrend.transforms import clock
-from papertrend.transforms import github_enrich as gh
-from papertrend.transforms.enrich import OFFLINE, Outcomes, merge_status, upsert
+from ...sources.github import GitHubClient
+from ...sources.http import FetchError, ServiceUnreachable
+from ...transforms import clock
+from ...transforms import github_enrich as gh
+from ...transforms.enrich import OFFLINE, Outcomes, merge_status, upsert
+from .. import progress
+from ..checks import require_whole_selection, targeting_latest
+from ..instance import POOLS
+from ..metadata import asset_spec, first_days, require_contract
+from ..resources import EnrichmentConfig, PapertrendConfig
+from .assets import GROUP
 
 GITHUB_TABLES = (BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC, ENRICHMENT_STATUS_GITHUB)
 DIGEST_VS_HISTORY = "digest_vs_history"

@@ -21,14 +21,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from papertrend.orchestration import progress
-from papertrend.orchestration.checks import targeting_latest
-from papertrend.orchestration.enrich.assets import hf_days, not_audited
-from papertrend.orchestration.instance import POOLS
-from papertrend.orchestration.metadata import asset_spec, require_contract
-from papertrend.orchestration.partitions import SINGLE_RUN
-from papertrend.orchestration.resources import EnrichmentConfig, PapertrendConfig
-from papertrend.schemas import (
+from ...schemas import (
     DIGEST_FILES,
     DIGEST_QUARANTINE,
     ENRICHMENT_STATUS_HF,
@@ -38,11 +31,18 @@ from papertrend.schemas import (
     STG_GITHUB_TRENDING,
     STG_HF_DAILY_PAPERS,
 )
-from papertrend.transforms import day_checks, selection
-from papertrend.transforms.ingest import ingest_days
-from papertrend.transforms.orgs import load_aliases
-from papertrend.transforms.reports import report_days
-from papertrend.transforms.scoring import detect_tier_changes
+from ...transforms import day_checks, selection
+from ...transforms.ingest import ingest_days
+from ...transforms.orgs import load_aliases
+from ...transforms.reports import report_days
+from ...transforms.scoring import detect_tier_changes
+from .. import progress
+from ..checks import targeting_latest
+from ..enrich.assets import hf_days, not_audited
+from ..instance import POOLS
+from ..metadata import asset_spec, require_contract
+from ..partitions import SINGLE_RUN
+from ..resources import EnrichmentConfig, PapertrendConfig
 
 DAY_ASSET = "digest_day"
 DAY_CHECK = "day_checks"

@@ -13,10 +13,10 @@ import json
 
 import dagster as dg
 
-from papertrend.orchestration.resources import PapertrendConfig
-from papertrend.schemas import DIGEST_FILES
-from papertrend.transforms.discovery import file_sha256
-from papertrend.warehouse import Lake
+from ...schemas import DIGEST_FILES
+from ...transforms.discovery import file_sha256
+from ...warehouse import Lake
+from ..resources import PapertrendConfig
 
 
 def loaded_hashes(lake: Lake) -> dict[dt.date, str | None]:

@@ -1,10 +1,10 @@
 import dagster as dg
 import duckdb
 
-from papertrend.orchestration import progress
-from papertrend.orchestration.resources import PapertrendConfig
-from papertrend.schemas import TABLES
-from papertrend.warehouse import publish
+from ...schemas import TABLES
+from ...warehouse import publish
+from .. import progress
+from ..resources import PapertrendConfig
 
 
 def _markdown_counts(counts: dict[str, int]) -> str:
