@@ -18,10 +18,14 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..schemas.ingest import FILE_STATUSES
 from ..transforms import clock
 from . import settings
+
+if TYPE_CHECKING:  # duckdb is imported where it is used: most commands never open the warehouse
+    import duckdb
 
 MODULE = "papertrend.orchestration.definitions"  # the code location
 
@@ -215,7 +219,9 @@ def cmd_run(args) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                console.print(f"[red]step {event.step_key} failed:[/] {event.step_failure_data.error.message.strip()}")
+                error = event.step_failure_data.error
+                message = error.message.strip() if error else "(no error recorded)"
+                console.print(f"[red]step {event.step_key} failed:[/] {message}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
     _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
@@ -267,6 +273,14 @@ def _days(start: dt.date, end: dt.date) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
+def _one_row(con: "duckdb.DuckDBPyConnection", query: str, parameters: object = None) -> tuple[Any, ...]:
+    """The row of a query that always returns exactly one (an aggregate without GROUP BY)."""
+    row = con.execute(query, parameters).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from a query that always returns one: {query}")
+    return row
+
+
 def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str, checks: str) -> None:
     import duckdb
     from rich.console import Console
@@ -283,10 +297,11 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
                 [start, end],
             ).fetchall()
         )
-        loaded, quarantined = con.execute(
+        loaded, quarantined = _one_row(
+            con,
             "SELECT sum(parsed_count), sum(quarantined_count) FROM digest_files WHERE digest_date BETWEEN ? AND ?",
             [start, end],
-        ).fetchone()
+        )
         objects = con.execute(
             "SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT internal "
             "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 2, 1"
@@ -295,7 +310,7 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
         for column in ("name", "kind", "rows"):
             table.add_column(column, justify="right" if column == "rows" else "left")
         for name, kind in objects:
-            rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            rows = _one_row(con, f'SELECT count(*) FROM "{name}"')[0]
             table.add_row(name, kind, f"{rows:,}")
     days = ", ".join(f"{statuses.get(s, 0)} {s}" for s in FILE_STATUSES)
     console.print(
@@ -361,7 +376,7 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
     gaps = False
     with duckdb.connect(str(db), read_only=True) as con:
         for source, (label, totals, lacking_filter) in sources.items():
-            total, done = con.execute(totals, params).fetchone()
+            total, done = _one_row(con, totals, params)
             console.print(f"  {label.format(f'{done:,}', f'{total:,}')}")
             lacking = con.execute(
                 "SELECT s.status, coalesce(s.reason, ''), count(*) FROM enrichment_status s WHERE s.source = $source "
@@ -371,11 +386,12 @@ def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:
             for status, reason, count in lacking:
                 console.print(f"    {count:,} {status}: {reason}", markup=False)
             gaps = gaps or bool(lacking)
-        repos, histories = con.execute(
+        repos, histories = _one_row(
+            con,
             "SELECT count(DISTINCT b.repo_id), count(DISTINCT s.repo_id) FROM bridge_paper_repo b "
             "LEFT JOIN repo_history_sync s USING (repo_id) WHERE b.arxiv_id IN (" + in_range + ")",
             params,
-        ).fetchone()
+        )
         github_gaps = con.execute(
             "SELECT status, coalesce(reason, ''), count(*) FROM enrichment_status WHERE source LIKE 'github%' "
             "AND status IN ('pending', 'error') GROUP BY ALL ORDER BY 3 DESC LIMIT 3"

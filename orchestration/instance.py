@@ -131,7 +131,7 @@ def get_instance() -> dg.DagsterInstance:
     with FileLock(str(home / ".initialise.lock")):
         instance = dg.DagsterInstance.get()
         instance.get_runs(limit=1)
-        instance.schedule_storage.all_instigator_state()
+        instance.all_instigator_state()
         instance.event_log_storage.get_asset_records()
         if os.environ.get(ENV_POSTGRES_URL):
             _initialise_pools(instance)

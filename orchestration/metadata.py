@@ -5,6 +5,10 @@ import polars as pl
 
 from ..schemas import TableContract
 
+# A result's metadata as papertrend builds it, for dicts filled before the result is made (Dagster's own alias for
+# what metadata may hold is private).
+Metadata = dict[str, dg.MetadataValue | int | float | str]
+
 
 def column_schema(table: TableContract) -> dg.TableSchema:
     return dg.TableSchema(

@@ -1,5 +1,6 @@
 import os
 from pathlib import Path
+from typing import overload
 
 import dagster as dg
 from pydantic import Field
@@ -13,9 +14,13 @@ from . import settings
 from .instance import ENV_POSTGRES_URL, record_worker
 
 
-def _from_env(name: str, default: str):
+@overload
+def _from_env(name: str, default: str) -> str: ...
+@overload
+def _from_env(name: str, default: None) -> str | None: ...
+def _from_env(name: str, default: str | None) -> str | None:
     """An EnvVar when the variable is set (the UI then shows where the value came from), else the default."""
-    return dg.EnvVar(name) if os.environ.get(name) else default
+    return dg.EnvVar(name) if os.environ.get(name) else default  # an EnvVar is a str: config resolves it later
 
 
 class PapertrendConfig(dg.ConfigurableResource):

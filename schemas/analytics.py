@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from .contract import StringList, TableContract
+from .contract import BaseConfig, StringList, TableContract
 from .ingest import ARXIV_ID_PATTERN
 
 LAB_TIERS = ("super", "frontier", "none")
@@ -40,7 +40,7 @@ class DimOrg(pa.DataFrameModel):
         )
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "dim_org"
         description = "One row per canonical organization, with its parent organization."
         strict = True
@@ -59,7 +59,7 @@ class DimTopic(pa.DataFrameModel):
         description="arXiv categories that imply the topic ('math.*' = any math category)."
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "dim_topic"
         description = "One row per topic of the versioned bilingual taxonomy."
         strict = True
@@ -79,7 +79,7 @@ class BridgePaperTopic(pa.DataFrameModel):
     )
     taxonomy_version: str = pa.Field(description="Taxonomy version that produced the label.")
 
-    class Config:
+    class Config(BaseConfig):
         name = "bridge_paper_topic"
         description = (
             "One row per paper, topic and text that matched: multi-label topics with their evidence. Printed papers "
@@ -137,7 +137,7 @@ class FctPaperAppearances(pa.DataFrameModel):
         description="Tag or golden assignments that contradict the documented rules on this row alone; empty when none."
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "fct_paper_appearances"
         description = (
             "One row per paper per digest date: rank, golden, score and its decomposition, tags, counts, organization."
@@ -166,7 +166,7 @@ class FctLabTierChanges(pa.DataFrameModel):
         description="Earliest day the new rules are seen, shared by every change whose window overlaps this one's."
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "fct_lab_tier_changes"
         description = (
             "One row per organization string whose Super/Frontier Lab tier changed: evidence of a change in the "
@@ -248,7 +248,7 @@ class FctSelectionAudit(pa.DataFrameModel):
         ),
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "fct_selection_audit"
         description = (
             "One row per paper listed by Hugging Face or printed in the digest, on each day with both: the day's "
@@ -281,7 +281,7 @@ class FctDerivedSelection(pa.DataFrameModel):
     tier_basis: str = pa.Field(isin=list(TIER_BASES), description="Where lab_tier comes from.")
     derivation: str = pa.Field(description="How the row was derived: the formula, tiers, golden rule, cut, list date.")
 
-    class Config:
+    class Config(BaseConfig):
         name = "fct_derived_selection"
         description = (
             "One row per paper the generator's formula and cut pick from the Hugging Face list of a day that has no "

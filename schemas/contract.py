@@ -11,7 +11,12 @@ from typing import Annotated
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.model_config import BaseConfig as BaseConfig
 from polars.datatypes import DataTypeClass
+
+# Each model's Config subclasses pandera's BaseConfig: DataFrameModel declares `Config: type[BaseConfig]`, and only
+# a subclass overrides it soundly for type checkers. Pandera reads the options a Config sets itself, so a model's
+# schema is the same either way.
 
 # Parametrised polars dtypes as model annotations: pandera builds pl.List(pl.String) from the Annotated
 # metadata, and type checkers see a valid type (a call such as pl.List(pl.String) is not one).

@@ -6,7 +6,7 @@ from typing import Annotated
 import pandera.polars as pa
 import polars as pl
 
-from .contract import StringList, TableContract
+from .contract import BaseConfig, StringList, TableContract
 from .ingest import ARXIV_ID_PATTERN
 
 # Microsecond timestamps in UTC, as an annotation pandera expands to pl.Datetime("us", "UTC"); `UTC | None`
@@ -35,7 +35,7 @@ class DimPaper(pa.DataFrameModel):
     doi: str | None = pa.Field(nullable=True, description="Publisher DOI, when given (not arXiv's own 10.48550 DOI).")
     fetched_at: UTC = pa.Field(description="When papertrend fetched this record from arXiv (UTC).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "dim_paper"
         description = "One row per arXiv paper seen in any digest, with its arXiv metadata."
         strict = True
@@ -79,7 +79,7 @@ class StgHfDailyPapers(pa.DataFrameModel):
         description="When the answer was fetched (UTC): counts are as of then, not as of the digest date."
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "stg_hf_daily_papers"
         description = (
             "One row per paper per Hugging Face daily list, as fetched, for every day from the first digest on."
@@ -111,7 +111,7 @@ class EnrichmentStatus(pa.DataFrameModel):
     attempts: pl.Int32 = pa.Field(ge=0, description="Requests that included this key, over all runs.")
     last_attempt_at: UTC = pa.Field(description="When this status was recorded (UTC).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "enrichment_status"
         description = "One row per thing to enrich (a paper for arXiv, a date for Hugging Face): its latest outcome."
         strict = True

@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from .contract import TableContract
+from .contract import BaseConfig, TableContract
 from .enrich import UTC
 from .ingest import ARXIV_ID_PATTERN
 
@@ -33,7 +33,7 @@ class BridgePaperRepo(pa.DataFrameModel):
         )
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "bridge_paper_repo"
         description = "One row per paper and GitHub repository it links to."
         strict = True
@@ -51,7 +51,7 @@ class DimRepo(pa.DataFrameModel):
     )
     fetched_at: UTC = pa.Field(description="When stargazers_count was observed (UTC).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "dim_repo"
         description = "One row per GitHub repository linked from any paper, keyed by GitHub's id."
         strict = True
@@ -91,7 +91,7 @@ class FctRepoStarsDaily(pa.DataFrameModel):
         ),
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "fct_repo_stars_daily"
         description = (
             "One row per repository, day and source: stars added and total, from every source that reports them."
@@ -111,7 +111,7 @@ class RepoHistorySync(pa.DataFrameModel):
     pages_walked: pl.Int32 = pa.Field(ge=0, description="History pages fetched in the last sync (a 304 counts one).")
     synced_at: UTC = pa.Field(description="When the history was last fetched or confirmed unchanged (UTC).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "repo_history_sync"
         description = "One row per repository whose star history was fetched: what a refresh needs."
         strict = True

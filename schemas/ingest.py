@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from .contract import StringList, TableContract
+from .contract import BaseConfig, StringList, TableContract
 
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.
@@ -44,7 +44,7 @@ class StgDigestEntries(pa.DataFrameModel):
     def known_lab_tags(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key).list.eval(pl.element().is_in(list(LAB_TAGS))).list.all())
 
-    class Config:
+    class Config(BaseConfig):
         name = "stg_digest_entries"
         description = "One row per entry parsed from a daily digest, typed, nothing joined."
         strict = True
@@ -62,7 +62,7 @@ class DigestQuarantine(pa.DataFrameModel):
     )
     raw_text: str = pa.Field(description="The entry's lines as they stand in the file (cut at 64 KiB).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "digest_quarantine"
         description = "One row per digest entry (or unreadable file) that could not be loaded, with the reason."
         strict = True
@@ -93,7 +93,7 @@ class DigestFiles(pa.DataFrameModel):
         description="SHA-256 of the file's bytes; what the sensor compares to notice changes.",
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "digest_files"
         description = "One row per partition date processed: which file was read and what came of it."
         strict = True

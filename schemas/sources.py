@@ -5,7 +5,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from .contract import TableContract
+from .contract import BaseConfig, TableContract
 from .ingest import ARXIV_ID_PATTERN
 
 SOURCE_KINDS = ("paper_digest", "paper_note", "github_trending", "hacker_news", "daily_report", "stats_json", "other")
@@ -38,7 +38,7 @@ class SourceFiles(pa.DataFrameModel):
         ),
     )
 
-    class Config:
+    class Config(BaseConfig):
         name = "source_files"
         description = (
             "One row per Markdown or stats.json file found for a day under the digests folder, with what it is and "
@@ -62,7 +62,7 @@ class StgGithubTrending(pa.DataFrameModel):
     source_path: str = pa.Field(description="github_trending.md the row was read from, relative to the digests folder.")
     source_line: pl.Int32 = pa.Field(ge=1, description="Line of the repository's heading.")
 
-    class Config:
+    class Config(BaseConfig):
         name = "stg_github_trending"
         description = (
             "One row per repository in a day's github_trending.md: real GitHub star observations (total and daily "
@@ -80,7 +80,7 @@ class PaperNotes(pa.DataFrameModel):
     )
     source_path: str = pa.Field(description="The note, relative to the digests folder (its text stays there).")
 
-    class Config:
+    class Config(BaseConfig):
         name = "paper_notes"
         description = (
             "One row per paper note file (papers/papers_note_<arXiv id>.md), linked to its paper by id and day."

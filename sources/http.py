@@ -222,20 +222,18 @@ class ServiceClient:
             with self._lock:
                 self.requests_sent += 1
             delay = None
+            response: requests.Response | None = None  # stays None when the request got no answer
             try:
                 response = self._send(method, url, **kwargs)
-                body_ok = True
             except requests.Timeout:
                 last_reason = f"timed out after {self.policy.timeout_s:g} s"
-                body_ok = False
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 last_reason = f"connection failed: {_root_cause(exc)}"
                 if _never_connected(exc):
                     if self._count_connection_failure(last_reason):
                         raise ServiceUnreachable(f"{self.service} unreachable: {last_reason}", attempt) from None
                     delay = min(1.0, self.policy.backoff_base_s)  # no connection at all: confirm quickly
-                body_ok = False
-            if body_ok:
+            if response is not None:
                 self._connection_failures = 0
                 throttle = self.throttle_delay(response)
                 if throttle is not None:

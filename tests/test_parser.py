@@ -86,6 +86,14 @@ def test_summary_with_pipe_and_highlights():
     assert parsed["title_zh"] == "合成论文"
 
 
+def test_summary_starting_below_an_empty_label():
+    """SYNTHETIC: "**摘要**:" with nothing after it, the text on the next line (crashed the parse once)."""
+    text = digest_text(DAY, [Entry(summary="合成摘要")]).replace("**摘要**: 合成摘要", "**摘要**:\n合成摘要")
+    assert "**摘要**:\n合成摘要" in text
+    [parsed] = parse(text).entries
+    assert parsed["summary_zh"] == "合成摘要"
+
+
 def test_generator_paths_never_seen_in_corpus():
     # "**arXiv ID**:" line with a version suffix, and an integer score
     [entry] = parse(digest_text(DAY, [Entry(id_line=True, arxiv_id="2601.00002v3", score="27")])).entries

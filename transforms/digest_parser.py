@@ -190,7 +190,9 @@ def _parse_entry(block: list[tuple[int, str]]) -> dict:
         elif field_match and field_match.group("label").strip() in LABELS:
             kind = LABELS[field_match.group("label").strip()]
         elif "summary" in seen and list(seen)[-1] == "summary":
-            record["summary_zh"] += "\n" + line.strip()  # a summary that wraps onto more lines
+            # a summary that wraps onto more lines, or starts on the line below an empty label
+            summary = record["summary_zh"]
+            record["summary_zh"] = f"{summary}\n{line.strip()}" if summary else line.strip()
             continue
         else:
             raise EntryError("line", line_no, f"unexpected text {_show(line)}")

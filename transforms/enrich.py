@@ -133,6 +133,14 @@ class Outcomes:
         return False, None
 
 
+def online(client: T | None) -> T:
+    """The client a fetch given to ``Outcomes.call`` uses. An offline run has none, but its Outcomes is unreachable
+    (OFFLINE) from the start and runs no fetch: None here is a bug, not a state to handle."""
+    if client is None:
+        raise RuntimeError("a fetch ran without a client: an offline run's Outcomes must start unreachable")
+    return client
+
+
 def list_has_titles(stored) -> bool:
     """False for a stored list written before papertrend kept ``title`` (papers, every title null): its
     left-out papers could get no topic, so it is fetched again like a list never stored."""

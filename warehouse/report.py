@@ -264,7 +264,7 @@ def build_report(database: Path, out_dir: Path) -> Report:
         }
         charts["selection_bias"], bias = _selection_bias(con, out_dir / "selection_bias.png")
         changes = _rows(con, "SELECT rule_change_date, evidence FROM rule_changes ORDER BY 1")
-        summary = dict(
+        summary: dict[str, int] = dict(
             zip(
                 ("appearances", "explained", "rule_flagged", "tier_conflicts"),
                 _rows(

@@ -17,13 +17,14 @@ from ...schemas import (
     FCT_SELECTION_AUDIT,
     STG_DIGEST_ENTRIES,
     STG_HF_DAILY_PAPERS,
+    TableContract,
 )
 from ...transforms import analytics, selection
 from ...transforms.orgs import load_aliases
 from ...transforms.topics import load_taxonomy
 from .. import progress
 from ..checks import targeting_latest
-from ..metadata import asset_spec, first_days
+from ..metadata import Metadata, asset_spec, first_days
 from ..resources import PapertrendConfig
 
 GROUP = "analytics"
@@ -125,7 +126,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
                 lake.write_table(table, frame)
     progress.report("analytics", "")
     facts = analytics.model_facts(everything, fct, dim_org, bridge, selection.day_summary(audit), aliases)
-    results = {
+    results: dict[str, Metadata] = {
         DIM_ORG.name: {
             "dagster/row_count": dim_org.height,
             "unreviewed": len(facts.unreviewed),
@@ -163,7 +164,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         if name in selected:
             yield dg.MaterializeResult(asset_key=name, metadata=metadata)
     unreproduced = facts.unreproduced
-    evaluations = [
+    evaluations: list[tuple[TableContract, str, bool, Metadata]] = [
         (DIM_ORG, "orgs_reviewed", not facts.unreviewed, {"unreviewed": dg.MetadataValue.json(facts.unreviewed[:50])}),
         (
             BRIDGE_PAPER_TOPIC,
@@ -231,7 +232,7 @@ def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig
     with data.write_lock():
         report = build_report(data.analyst_db, data.report_dir)
     progress.report("report", "")
-    metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
+    metadata: Metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
     for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
         encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
         metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")

@@ -1,4 +1,5 @@
 import datetime as dt
+from functools import partial
 
 import dagster as dg
 import polars as pl
@@ -12,6 +13,7 @@ from ...schemas import (
     STG_HF_DAILY_PAPERS,
 )
 from ...sources.arxiv import ArxivResult
+from ...sources.huggingface import HuggingFaceClient
 from ...transforms import clock
 from ...transforms.enrich import (
     OFFLINE,
@@ -23,6 +25,7 @@ from ...transforms.enrich import (
     list_has_titles,
     merge_dim_paper,
     merge_status,
+    online,
 )
 from .. import progress
 from ..checks import require_whole_selection, targeting_latest
@@ -172,9 +175,9 @@ def hf_days(lake, enrichment: EnrichmentConfig, state_dir, days: list[dt.date], 
         if action == "fetch":
             before = client.requests_sent if client else 0
             ids = entries[day].get_column("arxiv_id").unique(maintain_order=True).to_list() if day in entries else []
-            answered, fetched = outcomes.call(day.isoformat(), lambda day=day, ids=ids: _fetch_day(client, day, ids))
+            answered, fetched = outcomes.call(day.isoformat(), partial(_fetch_day, client, day, ids))
             if answered:
-                outcomes.record(day.isoformat(), "ok", None, client.requests_sent - before)
+                outcomes.record(day.isoformat(), "ok", None, online(client).requests_sent - before)
             outcome = outcomes.rows[-1]
         frame, status = hf_day_tables(day, action, stored, previous, fetched, outcome)
         out[day] = (frame, status, action != "keep")  # a kept list is in the lake as it is
@@ -198,12 +201,16 @@ def not_audited(status: str | None, listed: pl.DataFrame) -> str:
     return "no Hugging Face list for the day"
 
 
-def _fetch_day(client, day: dt.date, digest_ids: list[str]) -> pl.DataFrame:
-    """The day's list, plus each digest paper the list lacks (fetched singly; absent when unknown)."""
-    rows = client.daily_papers(day)
+def _fetch_day(client: HuggingFaceClient | None, day: dt.date, digest_ids: list[str]) -> pl.DataFrame:
+    """The day's list, plus each digest paper the list lacks (fetched singly; absent when unknown).
+
+    ``client`` is None only offline, where ``Outcomes.call`` runs no fetch.
+    """
+    hf = online(client)
+    rows = hf.daily_papers(day)
     listed = {r["arxiv_id"] for r in rows}
     for arxiv_id in digest_ids:
-        if arxiv_id not in listed and (single := client.paper(arxiv_id)) is not None:
+        if arxiv_id not in listed and (single := hf.paper(arxiv_id)) is not None:
             rows.append(single)
     fetched_at = clock.now()
     unique = {r["arxiv_id"]: r for r in rows}  # a paper listed twice counts once

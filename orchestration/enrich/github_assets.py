@@ -6,6 +6,8 @@ tested); ``_Asking`` asks GitHub and records each outcome through one ``Outcomes
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
+from typing import cast
 
 import dagster as dg
 import polars as pl
@@ -20,11 +22,11 @@ from ...schemas import (
     STG_DIGEST_ENTRIES,
     STG_HF_DAILY_PAPERS,
 )
-from ...sources.github import GitHubClient
+from ...sources.github import GitHubClient, History
 from ...sources.http import FetchError, ServiceUnreachable
 from ...transforms import clock
 from ...transforms import github_enrich as gh
-from ...transforms.enrich import OFFLINE, Outcomes, merge_status, upsert
+from ...transforms.enrich import OFFLINE, Outcomes, merge_status, online, upsert
 from .. import progress
 from ..checks import require_whole_selection, targeting_latest
 from ..instance import POOLS
@@ -145,7 +147,8 @@ def _digest_vs_history(digest: pl.DataFrame, fct: pl.DataFrame) -> dg.AssetCheck
             "disagreements": disagree.height,
             "days_compared": compared.get_column("star_date").n_unique(),
             "days_disagreeing": by_day.height,
-            "max_abs_diff": int(compared.get_column("abs_diff").max() or 0),
+            # polars types a Series' max as any Python scalar; abs_diff is an integer column (None when empty)
+            "max_abs_diff": int(cast(int | None, compared.get_column("abs_diff").max()) or 0),
             "first_days_disagreeing": first_days(by_day),
         },
     )
@@ -166,7 +169,7 @@ class _Asking:
         """Each linked name GitHub resolves (renames followed) becomes known; returns what it described."""
         found = []
         for name in names:
-            answered, repo = self.outcomes.call(name, lambda name=name: self.client.repo(name), refused="restricted")
+            answered, repo = self.outcomes.call(name, partial(self._repo, name), refused="restricted")
             if not answered:
                 continue
             if repo is None:
@@ -182,7 +185,7 @@ class _Asking:
         if not due or self.outcomes.unreachable:
             return []
         try:
-            counts = self.client.star_counts([names[r] for r in due])
+            counts = online(self.client).star_counts([names[r] for r in due])
         except ServiceUnreachable as exc:
             self.outcomes.unreachable = exc.reason
             return []
@@ -199,11 +202,7 @@ class _Asking:
         for repo_id, previous in due:
             key = str(repo_id)
             answered, history = self.outcomes.call(
-                key,
-                lambda name=names[repo_id], previous=previous: self.client.star_history(
-                    name, etag=previous["etag"] if previous else None, full_walk=previous is None
-                ),
-                source="github_history",
+                key, partial(self._history, names[repo_id], previous), source="github_history"
             )
             if not answered:
                 continue
@@ -226,9 +225,7 @@ class _Asking:
             return series
         for repo_id in due:
             key = str(repo_id)
-            answered, times = self.outcomes.call(
-                key, lambda name=names[repo_id]: self.client.stargazers(name), "github_stargazers"
-            )
+            answered, times = self.outcomes.call(key, partial(self._stargazers, names[repo_id]), "github_stargazers")
             if not answered:
                 continue
             if times is None:
@@ -238,3 +235,16 @@ class _Asking:
             self.outcomes.record(key, "ok", None, 1, "github_stargazers")
             series.append(gh.stargazer_series(repo_id, times, totals.get(repo_id), self.now))
         return series
+
+    # The fetches handed to ``outcomes.call``: they reach for the client only when called, which an offline run
+    # (no client, its Outcomes unreachable from the start) never does.
+    def _repo(self, name: str) -> dict | None:
+        return online(self.client).repo(name)
+
+    def _history(self, name: str, previous: dict | None) -> History | None:
+        return online(self.client).star_history(
+            name, etag=previous["etag"] if previous else None, full_walk=previous is None
+        )
+
+    def _stargazers(self, name: str) -> list[dt.datetime] | None:
+        return online(self.client).stargazers(name)

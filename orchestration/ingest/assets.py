@@ -30,6 +30,7 @@ from ...schemas import (
     STG_DIGEST_ENTRIES,
     STG_GITHUB_TRENDING,
     STG_HF_DAILY_PAPERS,
+    TableContract,
 )
 from ...transforms import day_checks, selection
 from ...transforms.ingest import ingest_days
@@ -195,7 +196,7 @@ def _day_metadata(digest, report, trending: pl.DataFrame, hf) -> dict:
     }
 
 
-def _contract_failures_by_day(table, frames: dict[dt.date, pl.DataFrame]) -> dict[dt.date, pl.DataFrame]:
+def _contract_failures_by_day(table: TableContract, frames: dict[dt.date, pl.DataFrame]) -> dict[dt.date, pl.DataFrame]:
     """Pandera's failure cases of ``table`` per day, from ONE validation of all the days (its cost is per call)."""
     frames = {day: f for day, f in frames.items() if f.height}
     if not frames:

@@ -51,7 +51,10 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
     )
     def digest_files_sensor(context: dg.SensorEvaluationContext, papertrend: PapertrendConfig):
         cache: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
-        first = dt.date.fromisoformat(partitions_def.get_first_partition_key())
+        first_key = partitions_def.get_first_partition_key()
+        if first_key is None:  # the first day has not ended yet: no partition exists to request
+            return dg.SkipReason("No digest partition yet: the first day has not ended.")
+        first = dt.date.fromisoformat(first_key)
         last_key = partitions_def.get_last_partition_key()
         last = dt.date.fromisoformat(last_key) if last_key else first - dt.timedelta(days=1)
         current: dict[dt.date, str] = {}
