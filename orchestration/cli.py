@@ -15,14 +15,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+import uuid
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..schemas.ingest import FILE_STATUSES
 from ..transforms import clock
 from . import settings
+from .progress import read_days_written
 
 if TYPE_CHECKING:  # duckdb is imported where it is used: most commands never open the warehouse
     import duckdb
@@ -181,7 +185,6 @@ def cmd_run(args) -> int:
     if note:
         console.print(f"[yellow]note:[/] {note}")
 
-    from . import progress
     from .definitions import JOB_NAME, build_definitions
     from .instance import get_instance
 
@@ -192,6 +195,7 @@ def cmd_run(args) -> int:
     instance = get_instance()
     days = (end - start).days + 1
     started = time.monotonic()
+    run_id = str(uuid.uuid4())  # chosen here, so the progress display can follow the run's event log
     with Progress(
         TextColumn("{task.description:<8}"),
         BarColumn(),
@@ -201,12 +205,23 @@ def cmd_run(args) -> int:
         disable=args.no_progress,
         transient=False,
     ) as bar:
-        # per-day steps advance once a day; the whole-history steps once per run
-        tasks = {step: bar.add_task(step, total=days) for step in ("days",)}
-        tasks |= {step: bar.add_task(step, total=1) for step in ("arxiv", "github", "analytics", "publish", "report")}
-        with progress.listening(lambda step, _key: bar.advance(tasks[step]) if step in tasks else None):
+        days_task = bar.add_task("days", total=days)
+        steps_task = bar.add_task("steps", total=len(job.nodes_in_topological_order))
+        done = threading.Event()
+        follower = threading.Thread(
+            target=_follow_run,
+            args=(instance, run_id, done),
+            kwargs={
+                "on_days": lambda written, _total: bar.update(days_task, completed=written),
+                "on_step": lambda: bar.advance(steps_task),
+            },
+            daemon=True,
+        )
+        follower.start()
+        try:
             result = job.execute_in_process(
                 instance=instance,
+                run_id=run_id,
                 tags={
                     "dagster/asset_partition_range_start": start.isoformat(),
                     "dagster/asset_partition_range_end": end.isoformat(),
@@ -215,6 +230,9 @@ def cmd_run(args) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
             )
+        finally:
+            done.set()
+            follower.join()
     elapsed = time.monotonic() - started
     if not result.success:
         for event in result.all_events:
@@ -226,6 +244,32 @@ def cmd_run(args) -> int:
         return 1
     _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
     return 0
+
+
+def _follow_run(
+    instance, run_id: str, finished: threading.Event, on_days: Callable[[int, int], None], on_step: Callable[[], None]
+) -> None:
+    """Read the run's event log as it grows (Dagster's storage, whichever process writes it) until ``finished``:
+    the days ``digest_day`` says it has written, and each step that ends."""
+    import dagster as dg
+
+    cursor = None
+    while True:
+        last_look = finished.is_set()  # read before the last poll: nothing logged before the end is missed
+        page = instance.get_records_for_run(run_id, cursor=cursor, limit=1000)
+        for record in page.records:
+            entry = record.event_log_entry
+            if entry.is_dagster_event:
+                if entry.dagster_event_type == dg.DagsterEventType.STEP_SUCCESS:
+                    on_step()
+            elif written := read_days_written(entry.user_message):
+                on_days(*written)
+        cursor = page.cursor
+        if page.has_more:
+            continue
+        if last_look:
+            return
+        finished.wait(0.5)
 
 
 def _checks_line(evaluations) -> str:

@@ -22,7 +22,6 @@ from ...schemas import (
 from ...transforms import analytics, selection
 from ...transforms.orgs import load_aliases
 from ...transforms.topics import load_taxonomy
-from .. import progress
 from ..checks import targeting_latest
 from ..metadata import Metadata, asset_spec, first_days
 from ..resources import PapertrendConfig
@@ -124,7 +123,6 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         ):
             if table.name in selected:  # each table derives from the lake alone: a subset is honest
                 lake.write_table(table, frame)
-    progress.report("analytics", "")
     facts = analytics.model_facts(everything, fct, dim_org, bridge, selection.day_summary(audit), aliases)
     results: dict[str, Metadata] = {
         DIM_ORG.name: {
@@ -231,7 +229,6 @@ def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig
     data = papertrend.data
     with data.write_lock():
         report = build_report(data.analyst_db, data.report_dir)
-    progress.report("report", "")
     metadata: Metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
     for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
         encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")

@@ -27,7 +27,6 @@ from ...transforms.enrich import (
     merge_status,
     online,
 )
-from .. import progress
 from ..checks import require_whole_selection, targeting_latest
 from ..instance import POOLS
 from ..metadata import (
@@ -100,7 +99,6 @@ def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConf
         require_contract(ENRICHMENT_STATUS_ARXIV, {"": status})
         lake.write_table(DIM_PAPER, dim_paper)
         lake.write_table(ENRICHMENT_STATUS_ARXIV, status)
-    progress.report("arxiv", "")
     lacking = (
         entries.join(dim_paper.select("arxiv_id"), on="arxiv_id", how="anti")
         .join(status.select(pl.col("key").alias("arxiv_id"), "status", "reason"), on="arxiv_id", how="left")

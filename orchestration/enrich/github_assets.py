@@ -27,7 +27,6 @@ from ...sources.http import FetchError, ServiceUnreachable
 from ...transforms import clock
 from ...transforms import github_enrich as gh
 from ...transforms.enrich import OFFLINE, Outcomes, merge_status, online, upsert
-from .. import progress
 from ..checks import require_whole_selection, targeting_latest
 from ..instance import POOLS
 from ..metadata import asset_spec, first_days, require_contract
@@ -110,7 +109,6 @@ def github_stars(context: dg.AssetExecutionContext, papertrend: PapertrendConfig
         require_contract(ENRICHMENT_STATUS_GITHUB, {"": outputs[ENRICHMENT_STATUS_GITHUB.name]})
         for table in GITHUB_TABLES:
             lake.write_table(table, outputs[table.name])
-    progress.report("github", "")
     context.log.info(
         f"GitHub: {len(linked)} links, {len(tracked)} repositories ({len(found)} new), {len(snapshots)} snapshots, "
         f"{pages} history pages, {client.requests_sent if client else 0} requests"

@@ -37,12 +37,12 @@ from ...transforms.ingest import ingest_days
 from ...transforms.orgs import load_aliases
 from ...transforms.reports import report_days
 from ...transforms.scoring import detect_tier_changes
-from .. import progress
 from ..checks import targeting_latest
 from ..enrich.assets import hf_days, not_audited
 from ..instance import POOLS
 from ..metadata import asset_spec, require_contract
 from ..partitions import SINGLE_RUN
+from ..progress import days_written
 from ..resources import EnrichmentConfig, PapertrendConfig
 
 DAY_ASSET = "digest_day"
@@ -131,11 +131,12 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
         # The Hugging Face lists come after the digests: which days get one depends on the first digest.
         lists, requests = hf_days(lake, enrichment, data.root, days, {d: r.entries for d, r in digests.items()})
         with data.write_lock():
-            for day, (frame, status, changed) in lists.items():
+            for done, (day, (frame, status, changed)) in enumerate(lists.items(), start=1):
                 if changed:
                     lake.write_partition(STG_HF_DAILY_PAPERS, day, frame)
                     lake.write_partition(ENRICHMENT_STATUS_HF, day, status)
-                progress.report("days", day.isoformat())
+                if line := days_written(done, len(lists)):
+                    context.log.info(line)
         if requests:
             context.log.info(f"Hugging Face: {requests} requests")
         if tree.undated:  # files with no day to list them under

@@ -3,7 +3,6 @@ import duckdb
 
 from ...schemas import TABLES
 from ...warehouse import publish
-from .. import progress
 from ..resources import PapertrendConfig
 
 
@@ -32,7 +31,6 @@ def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendC
     with duckdb.connect(str(data.analyst_db), read_only=True) as con:
         size = data.analyst_db.stat().st_size
         views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
-    progress.report("publish", "")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(data.analyst_db)),
