@@ -32,10 +32,10 @@ from papertrend.schemas import (
     TABLES,
 )
 from papertrend.transforms import analytics, selection
+from papertrend.transforms.day_files import read_day_files
 from papertrend.transforms.discovery import scan_sources
 from papertrend.transforms.ingest import ingest_days
 from papertrend.transforms.orgs import load_aliases
-from papertrend.transforms.reports import report_days
 from papertrend.transforms.topics import load_taxonomy
 from papertrend.warehouse import DataDir, publish
 from papertrend.warehouse.report import build_report
@@ -54,7 +54,7 @@ def run(digests: Path, data_dir: Path) -> int:
             (DIGEST_FILES, result.files),
         ):
             lake.write_partition(table, result.digest_date, frame)
-    for result in report_days(tree, days):
+    for result in read_day_files(tree, days):
         for table, rows in ((SOURCE_FILES, result.files), (STG_GITHUB_TRENDING, result.trending)):
             lake.write_partition(table, result.day, pl.DataFrame(rows, schema=table.polars_schema))
         lake.write_partition(PAPER_NOTES, result.day, pl.DataFrame(result.notes, schema=PAPER_NOTES.polars_schema))

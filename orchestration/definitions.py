@@ -17,14 +17,14 @@ import dagster as dg
 
 from ..warehouse import DataDir
 from . import settings
-from .analytics.assets import analytics_model, trend_report
+from .analytics.assets import analytics_model
 from .enrich.assets import arxiv_metadata
 from .enrich.github_assets import github_stars
 from .ingest.assets import build_day_assets
 from .ingest.sensors import build_digest_sensor
 from .instance import SERVICE_TAGS, build_dead_run_sensor
 from .partitions import daily_partitions
-from .publish.assets import analyst_warehouse
+from .publish.assets import analyst_warehouse, trend_report
 from .resources import config_from_env, enrichment_from_env
 
 JOB_NAME = "papertrend_job"

@@ -7,7 +7,7 @@ import polars as pl
 from papertrend.schemas import DIGEST_QUARANTINE, STG_DIGEST_ENTRIES, STG_GITHUB_TRENDING
 from papertrend.transforms import day_checks
 from papertrend.transforms.day_checks import Finding
-from papertrend.transforms.reports import Stats
+from papertrend.transforms.day_files import Stats
 
 DAY = dt.date(2026, 4, 8)
 

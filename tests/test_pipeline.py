@@ -105,7 +105,7 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
     assert failed.description.startswith(f"{D4}: ") and "entries_loaded: 2 of 3 entries loaded" in failed.description
     assert "line 17: score (line 21): 'not-a-score' is not a number" in failed.metadata["entries_loaded"].value
     assert history[D2.isoformat()].event.dagster_event.event_specific_data.description == (
-        f"{D2}: nothing to check (no digest, no report)"
+        f"{D2}: nothing to check (no digest, no other file)"
     )
     # what the check's Partitions tab counts: each day's result targets that day's latest materialization
     info = instance.event_log_storage.get_asset_check_partition_info([key])

@@ -82,7 +82,7 @@ def test_every_trending_list_contributes_rows_and_consistency_is_measured(repo_r
     assert query(db, "SELECT count(*) FROM stg_github_trending") == [(headings,)]
     read = _findings(data, "trending_read")
     assert len(read) == len(trending) and all(line.startswith("passed: ") for line in read.values())
-    # figures documented in transforms/reports.py (trending_tolerance) and on the issue
+    # figures documented in transforms/day_files.py (trending_tolerance) and on the issue
     [(pairs, agreeing)] = query(db, "SELECT count(*), count(*) FILTER (WHERE agrees) FROM trending_consistency")
     assert pairs == 959 and agreeing / pairs >= 0.9
     assert query(db, "SELECT count(*) FROM repo_star_observations WHERE source = 'trending'") == [(headings,)]

@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from papertrend.transforms.discovery import classify, discover_digests, scan_sources
-from papertrend.transforms.reports import (
+from papertrend.transforms.day_files import (
     parse_trending,
     read_stats,
     stats_agree_with_papers,
     trending_pairs,
     trending_tolerance,
 )
+from papertrend.transforms.discovery import classify, discover_digests, scan_sources
 from tests.conftest import day_checks, query, run_cli
 from tests.synthetic import digest_text, synthetic_entries, write_digest
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ..schemas import TableContract
-from .reports import Stats, stats_agree_with_papers, trending_pairs
+from .day_files import Stats, stats_agree_with_papers, trending_pairs
 
 
 @dataclass(frozen=True)

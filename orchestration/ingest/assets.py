@@ -1,7 +1,7 @@
 """The per-day asset and the tables it fills.
 
 ``digest_day`` (daily partitions) is everything papertrend reads for one digest date: the digest,
-the reports beside it, and the day's Hugging Face list. It writes the day's partition of the eight
+the files beside it, and the day's Hugging Face list. It writes the day's partition of the eight
 per-day tables and records, per day, ONE materialization (each table's row count for the day in its
 metadata) and ONE check result, ``day_checks``, folding the day's checks (transforms/day_checks.py)
 into a result whose description says what was found and whose metadata holds each sub-result.
@@ -33,9 +33,9 @@ from ...schemas import (
     TableContract,
 )
 from ...transforms import day_checks, selection
+from ...transforms.day_files import read_day_files
 from ...transforms.ingest import ingest_days
 from ...transforms.orgs import load_aliases
-from ...transforms.reports import report_days
 from ...transforms.scoring import detect_tier_changes
 from ..checks import targeting_latest
 from ..enrich.assets import hf_days, not_audited
@@ -66,7 +66,7 @@ DAY_CHECK_DESCRIPTION = (
     "github_trending.md was read and matches stats.json. Warnings: every entry of the digest loaded (none "
     "quarantined, the declared count met); repositories trending two days running changed their printed totals "
     "by about their printed gain; the generator's formula over the Hugging Face list picks the printed papers. "
-    "A day without a digest or report passes with nothing to check."
+    "A day without a digest or any other file passes with nothing to check."
 )
 
 
@@ -80,7 +80,7 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
                 kinds={"polars", "parquet"},
                 description=(
                     "One digest date: its digest parsed into typed entries (what cannot be loaded goes to "
-                    "digest_quarantine with file, line and reason), the reports beside it, and its Hugging Face list. "
+                    "digest_quarantine with file, line and reason), the files beside it, and its Hugging Face list. "
                     "Writes the day's partition of the eight per-day tables; the metadata has each one's rows."
                 ),
             )
@@ -105,18 +105,16 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
         tree = papertrend.scan()
         days = sorted(dt.date.fromisoformat(key) for key in context.partition_keys)
         digests = {r.digest_date: r for r in ingest_days(tree.digests, days)}
-        reports = {r.day: r for r in report_days(tree, days)}
-        trending = {
-            day: pl.DataFrame(r.trending, schema=STG_GITHUB_TRENDING.polars_schema) for day, r in reports.items()
-        }
+        side = {r.day: r for r in read_day_files(tree, days)}
+        trending = {day: pl.DataFrame(r.trending, schema=STG_GITHUB_TRENDING.polars_schema) for day, r in side.items()}
         frames = {
             day: {
                 STG_DIGEST_ENTRIES: digests[day].entries,
                 DIGEST_QUARANTINE: digests[day].quarantine,
                 DIGEST_FILES: digests[day].files,
-                SOURCE_FILES: pl.DataFrame(reports[day].files, schema=SOURCE_FILES.polars_schema),
+                SOURCE_FILES: pl.DataFrame(side[day].files, schema=SOURCE_FILES.polars_schema),
                 STG_GITHUB_TRENDING: trending[day],
-                PAPER_NOTES: pl.DataFrame(reports[day].notes, schema=PAPER_NOTES.polars_schema),
+                PAPER_NOTES: pl.DataFrame(side[day].notes, schema=PAPER_NOTES.polars_schema),
             }
             for day in days
         }
@@ -146,11 +144,11 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
             )
         for day in days:
             context.add_asset_metadata(
-                _day_metadata(digests[day], reports[day], trending[day], lists[day]), partition_key=day.isoformat()
+                _day_metadata(digests[day], side[day], trending[day], lists[day]), partition_key=day.isoformat()
             )
         yield dg.MaterializeResult(asset_key=DAY_ASSET)
         if DAY_CHECK in {k.name for k in context.selected_asset_check_keys}:
-            yield from targeting_latest(context, _day_evaluations(lake, days, digests, reports, trending, lists, tree))
+            yield from targeting_latest(context, _day_evaluations(lake, days, digests, side, trending, lists, tree))
 
     @dg.multi_asset(
         name="day_tables",
@@ -168,7 +166,7 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
     return [digest_day, day_tables]
 
 
-def _day_metadata(digest, report, trending: pl.DataFrame, hf) -> dict:
+def _day_metadata(digest, files, trending: pl.DataFrame, hf) -> dict:
     """A day's materialization metadata: what the day's digest was, and each table's rows for the day."""
     file_row = digest.file_row
     frame, status, _ = hf
@@ -189,9 +187,9 @@ def _day_metadata(digest, report, trending: pl.DataFrame, hf) -> dict:
         STG_DIGEST_ENTRIES.name: digest.entries.height,
         DIGEST_QUARANTINE.name: digest.quarantine.height,
         DIGEST_FILES.name: digest.files.height,
-        SOURCE_FILES.name: len(report.files),
+        SOURCE_FILES.name: len(files.files),
         STG_GITHUB_TRENDING.name: trending.height,
-        PAPER_NOTES.name: len(report.notes),
+        PAPER_NOTES.name: len(files.notes),
         STG_HF_DAILY_PAPERS.name: frame.height,
         ENRICHMENT_STATUS_HF.name: status.height,
     }
@@ -213,7 +211,7 @@ def _contract_failures_by_day(table: TableContract, frames: dict[dt.date, pl.Dat
     return {key[0]: cases for key, cases in located.partition_by("digest_date", as_dict=True).items()}
 
 
-def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> list[dg.AssetCheckEvaluation]:
+def _day_evaluations(lake, days, digests, side, trending, lists, tree) -> list[dg.AssetCheckEvaluation]:
     entries = {day: digests[day].entries for day in days}
     hf_lists = {day: lists[day][0] for day in days}
     entry_failures = _contract_failures_by_day(STG_DIGEST_ENTRIES, entries)
@@ -224,7 +222,7 @@ def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> lis
     earlier = {day: lake.read_partition(STG_GITHUB_TRENDING, day) for day in previous_days}
     evaluations = []
     for day in days:
-        digest, report = digests[day], reports[day]
+        digest, files = digests[day], side[day]
         file_row = digest.file_row
         stats_path = stats_files[day][0].relative_path if len(stats_files.get(day, [])) == 1 else None
         has_digest = file_row["status"] != "missing"
@@ -234,9 +232,9 @@ def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> lis
             day_checks.matches_contract(STG_DIGEST_ENTRIES, entry_failures.get(day), digest.entries.height)
             if has_digest
             else None,
-            day_checks.papers_agree_with_stats(report.stats, stats_path, digest.entries) if has_digest else None,
-            day_checks.trending_read(report.trending_files, report.trending_errors, trending[day].height),
-            day_checks.trending_agrees_with_stats(report.stats, trending[day]) if report.trending_files else None,
+            day_checks.papers_agree_with_stats(files.stats, stats_path, digest.entries) if has_digest else None,
+            day_checks.trending_read(files.trending_files, files.trending_errors, trending[day].height),
+            day_checks.trending_agrees_with_stats(files.stats, trending[day]) if files.trending_files else None,
             day_checks.trending_consecutive(
                 trending.get(day - dt.timedelta(days=1), earlier.get(day - dt.timedelta(days=1))), trending[day]
             ),
@@ -250,7 +248,7 @@ def _day_evaluations(lake, days, digests, reports, trending, lists, tree) -> lis
                 else not_audited(file_row["status"], hf_lists[day]),
             ),
         ]
-        result = day_checks.fold(day, findings, "no digest, no report" if not report.files else "no digest")
+        result = day_checks.fold(day, findings, "no digest, no other file" if not files.files else "no digest")
         evaluations.append(
             dg.AssetCheckEvaluation(
                 asset_key=dg.AssetKey(DAY_ASSET),

@@ -1,8 +1,11 @@
+import base64
+
 import dagster as dg
 import duckdb
 
 from ...schemas import TABLES
 from ...warehouse import publish
+from ..metadata import Metadata
 from ..resources import PapertrendConfig
 
 
@@ -41,3 +44,34 @@ def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendC
             "query_with": dg.MetadataValue.md(f"```\nduckdb -readonly {data.analyst_db}\n```"),
         }
     )
+
+
+@dg.asset(
+    name="trend_report",
+    group_name="publish",
+    kinds={"html", "matplotlib"},
+    deps=["analyst_warehouse"],
+    description=(
+        "Charts of organization share, rising topics, score components and star momentum, drawn from the "
+        "analyst database: report/trend_report.html in the data directory (self-contained) and one PNG per "
+        "chart. Also `papertrend report`."
+    ),
+)
+def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig) -> dg.MaterializeResult:
+    from ...warehouse.report import CHARTS, build_report  # matplotlib loads only when a report is drawn
+
+    data = papertrend.data
+    with data.write_lock():
+        report = build_report(data.analyst_db, data.report_dir)
+    metadata: Metadata = {"html": dg.MetadataValue.path(str(report.html_path))}
+    for name, title in CHARTS.items():  # once per report build: the report is one asset, not one per day
+        encoded = base64.b64encode(report.png_bytes(name)).decode("ascii")
+        metadata[name] = dg.MetadataValue.md(f"**{title}**\n\n![{name}](data:image/png;base64,{encoded})")
+    metadata["top_orgs"] = dg.MetadataValue.md(
+        "\n".join(
+            ["| organization | appearances | share |", "|---|---:|---:|"]
+            + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs]
+        )
+    )
+    metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
+    return dg.MaterializeResult(metadata=metadata)

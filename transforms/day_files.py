@@ -1,4 +1,4 @@
-"""The day's other reports, read for facts only: trending repositories' stars, stats.json, paper notes.
+"""The files beside a day's digest, read for facts only: trending repositories' stars, stats.json, paper notes.
 
 Pure functions on bytes. ``github_trending.md`` (the generator's repository layout, docs/digest-format.md
 section 1.2) prints, per repository::
@@ -161,7 +161,7 @@ def trending_tolerance(stars_today: int) -> int:
 
 
 @dataclass
-class ReportDay:
+class DayFiles:
     """One day's source files, trending rows and paper notes, with what went wrong reading them."""
 
     day: dt.date
@@ -173,13 +173,13 @@ class ReportDay:
     stats: Stats | None = None
 
 
-def report_days(tree, days: list[dt.date]) -> list[ReportDay]:
+def read_day_files(tree, days: list[dt.date]) -> list[DayFiles]:
     """The source-files, trending and paper-note rows of each day (a day with no files gets empty ones)."""
     by_day = tree.by_day()
     digests = tree.digests
     out = []
     for day in days:
-        result = ReportDay(day)
+        result = DayFiles(day)
         for f in by_day.get(day, []):
             detail, used = f.detail, False
             if f.kind == "paper_digest":
