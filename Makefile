@@ -1,19 +1,22 @@
 # Two commands on a fresh machine (Python 3.11+ with venv):
 #   make demo   set up .venv, then backfill the bundled example digests into ./data and print the result
-#   make test   set up .venv, then run the test suite (what CI runs, through .ci/run)
+#   make test   set up .venv, then lint, type-check and run every test layer (what CI runs, through .ci/run)
+#   make unit   the unit layer alone (pure functions, no Dagster instance, no subprocess): under a minute
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test unit lint typecheck bench clean
 
 setup: $(VENV)/.installed
 
-# constraints.txt pins every transitive dependency to versions known to install and work together.
+# constraints.txt pins every transitive dependency to versions known to install and work together. uv installs
+# them (a fifth of pip's time, downloads in parallel, one shared cache); pip only bootstraps uv.
+UV_VERSION := 0.13.8
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]'
 	touch $@
 
 demo: setup
@@ -22,8 +25,13 @@ demo: setup
 # Test files run on PYTEST_WORKERS processes (pytest-xdist); one file's tests stay on one worker, so a
 # file's shared fixtures (a built warehouse, a UI, a PostgreSQL cluster) are built once.
 PYTEST_WORKERS ?= 2
+# tests/unit: pure functions; tests/assets: dagster.materialize on a temporary lake; tests/e2e: the CLI, the
+# daemon, the browser, PostgreSQL, the object store, the wheel.
 test: lint typecheck
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+
+unit: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

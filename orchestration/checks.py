@@ -6,7 +6,7 @@ finds that target itself only in a step with ONE partition key; in a single-run 
 backfill here) it sets no partition, and a raw ``dg.AssetCheckEvaluation`` takes the target as an
 ``AssetCheckEvaluationTargetMaterializationData``, a class Dagster 1.13 does not export at its top
 level. Missing public API: a way to give ``AssetCheckResult`` a partition, or an exported target
-class. Until then this module imports it, and ``tests/test_checks.py`` fails loudly when the
+class. Until then this module imports it, and ``tests/assets/test_checks.py`` fails loudly when the
 internal moves or changes shape. Nothing else in papertrend imports from ``dagster._``.
 """
 

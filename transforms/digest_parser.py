@@ -35,7 +35,7 @@ FAST_PATH = True  # tests switch it off to compare the fast reader with the line
 FIRST_TEXT_RE = re.compile(r"\S")
 # The generator's exact layout of one entry. A block in this layout is read with this one match;
 # anything else (variants, damage) goes through the line-by-line reader, which gives the same
-# record for this layout (tests/test_parser.py compares the two on every corpus entry).
+# record for this layout (tests/unit/test_parser.py compares the two on every corpus entry).
 FAST_ENTRY_RE = re.compile(
     r"### (?:(?P<golden>🏆) | )(?P<rank>[1-9][0-9]{0,8})\. (?P<title>\S(?:[^\n]*\S)?)\n"
     r"\n"

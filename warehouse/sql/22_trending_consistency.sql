@@ -1,6 +1,6 @@
 -- One row per repository trending on two consecutive days: does the change in its printed total
 -- agree with the later day's printed gain? Tolerance max(50, 50% of the gain), measured on the real
--- trending lists (95% of 959 pairs fall within it; median gap 15%): see transforms/reports.py.
+-- trending lists (95% of 959 pairs fall within it; median gap 15%): see transforms/day_files.py.
 CREATE VIEW trending_consistency AS
 SELECT
     c.repo_full_name,

@@ -2,7 +2,6 @@
 Digests and repositories are SYNTHETIC."""
 
 import datetime as dt
-import hashlib
 import math
 import os
 
@@ -11,15 +10,10 @@ import polars as pl
 from papertrend.transforms.repos import normalise_repo
 from tests.conftest import query, run_cli
 from tests.fake_apis.seed import hf_paper
+from tests.helpers import abstract_repo, daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
-from tests.test_enrichment import daily_lists, point_at
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(3)]
-
-
-def abstract_repo(arxiv_id: str) -> str:
-    """The repository the fake arXiv's SYNTHETIC abstract links (see tests/fake_apis/seed.py)."""
-    return f"synthetic-lab/repo-{int(hashlib.sha256(arxiv_id.encode()).hexdigest()[:12], 16) % 997}"
 
 
 def setup_world(tmp_path, server, base):

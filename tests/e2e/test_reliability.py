@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import query, run_cli
+from tests.helpers import daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
-from tests.test_enrichment import daily_lists, point_at
 
 pytestmark = pytest.mark.slow
 PAPERTREND = Path(sys.executable).parent / "papertrend"

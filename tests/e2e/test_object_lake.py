@@ -12,7 +12,7 @@ import pytest
 from papertrend.schemas import DIGEST_FILES, STG_DIGEST_ENTRIES
 from papertrend.warehouse import ENV_LAKE_URL, Lake
 from tests.conftest import EXAMPLES, run_cli
-from tests.test_team import PINNED, everything
+from tests.helpers import PINNED, everything
 
 pytestmark = pytest.mark.slow
 

@@ -5,59 +5,14 @@ import datetime as dt
 import math
 import os
 
-import polars as pl
 import pytest
 
-from papertrend.schemas import STG_DIGEST_ENTRIES
 from papertrend.transforms import clock
-from papertrend.transforms.digest_parser import parse_digest
-from papertrend.transforms.discovery import discover_digests
-from papertrend.transforms.scoring import decompose
 from tests.conftest import query, run_cli
-from tests.fake_apis.seed import left_out_papers
+from tests.helpers import daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(5)]
-
-
-def point_at(base: str, interval: float = 0.0, github: bool = False) -> None:
-    """Every service at the fake server; GitHub enrichment only where the test is about it."""
-    os.environ.update(
-        PAPERTREND_GITHUB="on" if github else "off",
-        ARXIV_API_URL=f"{base}/api/query",
-        HF_API_URL=base,
-        GITHUB_API_URL=base,
-        ARXIV_MIN_INTERVAL_S=str(interval),
-        HF_MIN_INTERVAL_S=str(interval),
-        PAPERTREND_BACKOFF_BASE_S="0.01",
-        PAPERTREND_HTTP_TIMEOUT_S="2",
-        PAPERTREND_OFFLINE="0",
-    )
-
-
-def daily_lists(digests_dir, left_out: int = 0) -> dict[dt.date, list[dict]]:
-    """What the fake Hugging Face lists each day: the digest's own papers and counts, with the comment
-    count the printed score implies (so the formula gives the printed score back), then ``left_out``
-    SYNTHETIC papers that the digest would not print (tests/fake_apis/seed.py)."""
-    lists = {}
-    for day, source in discover_digests(digests_dir).items():
-        parsed = parse_digest(source.path.read_bytes(), source.relative_path, day)
-        comments = [None] * len(parsed.entries)
-        if parsed.entries:
-            frame = STG_DIGEST_ENTRIES.conform(pl.DataFrame(parsed.entries, schema=STG_DIGEST_ENTRIES.polars_schema))
-            comments = decompose(frame).get_column("implied_comments").to_list()
-        lists[day] = [
-            {
-                "arxiv_id": e["arxiv_id"],
-                "title": e["title_en"],
-                "org": e["org_raw"],
-                "upvotes": e["upvotes"],
-                "stars": e["stars"],
-            }
-            | ({"comments": c} if c is not None else {})
-            for e, c in zip(parsed.entries, comments, strict=True)
-        ] + left_out_papers(day, left_out)
-    return lists
 
 
 @pytest.fixture

@@ -106,25 +106,6 @@ def test_bad_input_gives_one_line_and_exit_2(capsys, args, message):
     assert (code, out, err) == (2, "", message)
 
 
-def test_unreadable_digest_is_rejected_not_fatal(tmp_path):
-    """A digest path that cannot be read (here a folder where a file should be) rejects that day only."""
-    from papertrend.transforms.discovery import DigestSource
-    from papertrend.transforms.ingest import ingest_days
-
-    unreadable = tmp_path / "2026-02-09.md"
-    unreadable.mkdir()
-    good = write_digest(tmp_path, DAY + dt.timedelta(days=1), synthetic_entries(DAY, 1))
-    sources = {
-        DAY: DigestSource(DAY, (unreadable,), tmp_path),
-        DAY + dt.timedelta(days=1): DigestSource(DAY, (good,), tmp_path),
-    }
-    bad_day, good_day = ingest_days(sources, [DAY, DAY + dt.timedelta(days=1)])
-    assert bad_day.file_row["status"] == "rejected"
-    assert bad_day.file_row["status_reason"] == "cannot read file: Is a directory"
-    assert bad_day.quarantine.row(0, named=True)["reason"] == "file rejected: cannot read file: Is a directory"
-    assert good_day.file_row["status"] == "loaded" and good_day.entries.height == 1
-
-
 def test_console_script_end_to_end(tmp_path, digest):
     """The installed `papertrend` entry point, as a user types it."""
     done = subprocess.run(
@@ -160,18 +141,3 @@ def test_console_script_end_to_end(tmp_path, digest):
     assert sha == hashlib.sha256(digest.read_bytes()).hexdigest()
     bad = subprocess.run([PAPERTREND, "sql"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr == "papertrend: error: the following arguments are required: query\n"
-
-
-def test_serve_builds_each_team_process_from_dagster_commands():
-    from papertrend.orchestration.cli import CliError, serve_command
-
-    module = "papertrend.orchestration.definitions"
-    assert serve_command("code-server", "0.0.0.0", None, None) == [
-        "dagster", "code-server", "start", "-m", module, "-h", "0.0.0.0", "-p", "4000",
-    ]  # fmt: skip
-    assert serve_command("webserver", "0.0.0.0", 8080, "code.internal:4000") == [
-        "dagster-webserver", "--grpc-host", "code.internal", "--grpc-port", "4000", "-h", "0.0.0.0", "-p", "8080",
-    ]  # fmt: skip
-    assert serve_command("daemon", "127.0.0.1", None, None) == ["dagster-daemon", "run", "-m", module]
-    with pytest.raises(CliError, match="HOST:PORT"):
-        serve_command("daemon", "127.0.0.1", None, "code.internal")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO
-from tests.test_definitions import EXPECTED_ASSETS
+from tests.helpers import EXPECTED_ASSETS
 
 pytestmark = pytest.mark.slow
 

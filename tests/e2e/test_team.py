@@ -20,26 +20,11 @@ from papertrend.orchestration.definitions import JOB_NAME
 from papertrend.orchestration.instance import ENV_DAGSTER_POSTGRES_URL, ENV_POSTGRES_URL, WORKER_TAG, sqlalchemy_url
 from papertrend.transforms.discovery import discover_digests
 from tests.conftest import EXAMPLES, query, run_cli
+from tests.helpers import PER_DAY, PINNED, everything
 from tests.services import papertrend_ui
 from tests.synthetic import synthetic_entries, write_digest
-from tests.test_definitions import PER_DAY
 
 pytestmark = pytest.mark.slow
-
-PINNED = "2026-11-30T12:00:00Z"
-
-
-def everything(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table and view of the analyst database, in a stable order."""
-    names = [
-        row[0]
-        for row in query(
-            db,
-            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND table_name <> 'warehouse_info' "
-            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal",
-        )
-    ]
-    return {name: sorted(query(db, f'SELECT * FROM "{name}"'), key=repr) for name in names}
 
 
 def online(base: str, postgres_url: str, **settings: str) -> dict:
