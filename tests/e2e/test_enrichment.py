@@ -94,7 +94,10 @@ def test_intervals_hold_across_assets_and_faults_recover_in_a_run(capsys, tmp_pa
     for endpoint in ("arxiv", "hf_daily"):
         arrivals = server.arrivals[endpoint]
         gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
-        assert min(gaps) >= 0.19, (endpoint, gaps)
+        # measured where requests arrive, so one gap can lose what the server's thread was late for the one
+        # before it (up to 50 ms on a loaded machine); the span of all of them cannot
+        assert min(gaps) >= 0.15, (endpoint, gaps)
+        assert arrivals[-1] - arrivals[0] >= 0.2 * len(gaps) - 0.05, (endpoint, gaps)
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT count(*) FROM dim_paper") == [(249,)]
     [(status, reason, attempts)] = query(
