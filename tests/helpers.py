@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 import polars as pl
+import psycopg2
 
+from papertrend.orchestration.instance import ENV_POSTGRES_URL
 from papertrend.schemas import STG_DIGEST_ENTRIES
 from papertrend.transforms.digest_parser import parse_digest
 from papertrend.transforms.discovery import discover_digests
@@ -131,3 +133,25 @@ EXPECTED_CHECKS = {
 def abstract_repo(arxiv_id: str) -> str:
     """The repository the fake arXiv's SYNTHETIC abstract links (see tests/fake_apis/seed.py)."""
     return f"synthetic-lab/repo-{int(hashlib.sha256(arxiv_id.encode()).hexdigest()[:12], 16) % 997}"
+
+
+def online(base: str, postgres_url: str, **settings: str) -> dict:
+    """The environment of a `papertrend run` on the team instance, enrichment at the fake services."""
+    return os.environ | {
+        ENV_POSTGRES_URL: postgres_url,
+        "PAPERTREND_OFFLINE": "0",
+        "PAPERTREND_GITHUB": "off",
+        "HF_API_URL": base,
+        "ARXIV_API_URL": f"{base}/api/query",
+        **settings,
+    }
+
+
+def pg_rows(url: str, sql: str) -> list[tuple]:
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+    finally:
+        connection.close()
