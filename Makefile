@@ -16,15 +16,16 @@ UV_VERSION := 0.13.8
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[dev]'
 	touch $@
 
 demo: setup
 	$(BIN)/papertrend run
 
 # Test files run on PYTEST_WORKERS processes (pytest-xdist); one file's tests stay on one worker, so a
-# file's shared fixtures (a built warehouse, a UI, a PostgreSQL cluster) are built once.
-PYTEST_WORKERS ?= 2
+# file's shared fixtures (a built warehouse, a UI, a PostgreSQL cluster) are built once. Four on two cores:
+# the end-to-end tests spend most of their time waiting for Dagster's daemon and processes, not computing.
+PYTEST_WORKERS ?= 4
 # tests/unit: pure functions; tests/assets: dagster.materialize on a temporary lake; tests/e2e: the CLI, the
 # daemon, the browser, PostgreSQL, the object store, the wheel.
 test: lint typecheck
