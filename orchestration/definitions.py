@@ -23,7 +23,7 @@ from .enrich.github_assets import github_stars
 from .ingest.assets import build_day_assets
 from .ingest.sensors import build_digest_sensor
 from .instance import SERVICE_TAGS, build_dead_run_sensor
-from .partitions import daily_partitions
+from .partitions import SINGLE_RUN, daily_partitions
 from .publish.assets import analyst_warehouse, trend_report
 from .resources import config_from_env, enrichment_from_env
 
@@ -67,14 +67,12 @@ def build_definitions(
     """
     config = config_from_env(digests_dir, data_dir)
     partitions_def = daily_partitions(DataDir(data_dir or settings.data_dir(), settings.lake_url()).lake, first_day)
-    assets = [
-        *build_day_assets(partitions_def),
-        arxiv_metadata,
-        github_stars,
-        analytics_model,
-        analyst_warehouse,
-        trend_report,
-    ]
+    whole_history = [arxiv_metadata, github_stars, analytics_model, analyst_warehouse, trend_report]
+    day, day_tables = build_day_assets(partitions_def)
+    # A whole-history asset runs once per run whatever the range; saying so (one run for any range, as for
+    # digest_day) lets Dagster's own CLI run papertrend_job over a range of days: `dg launch --job
+    # papertrend_job --partition-range A...B` (and `dagster job launch`) accept a range only then.
+    assets = [day, *(a.with_attributes(backfill_policy=SINGLE_RUN) for a in [day_tables, *whole_history])]
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),

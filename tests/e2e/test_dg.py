@@ -54,8 +54,10 @@ def test_dg_checks_lists_and_launches_the_project(dg_env, tmp_path):
     assert [j["name"] for j in found["jobs"]] == [JOB_NAME]
     assert {s["name"] for s in found["sensors"]} == {"digest_files_sensor", "dead_run_monitor"}
 
-    # one day of the bundled examples, launched the dg way
-    launched = _dg("launch", "--assets", "digest_day", "--partition", "2026-03-13", env=dg_env)
+    # two days of the bundled examples through the whole job, launched the dg way: one run for the range
+    launched = _dg("launch", "--job", JOB_NAME, "--partition-range", "2026-03-13...2026-03-14", env=dg_env)
     assert launched.returncode == 0, launched.stderr[-3000:]
-    entries = tmp_path / "data" / "lake" / "stg_digest_entries" / "digest_date=2026-03-13" / "data.parquet"
-    assert pl.read_parquet(entries).height == 29  # the example digest of 2026-03-13 lists 29 papers
+    lake = tmp_path / "data" / "lake" / "stg_digest_entries"
+    assert sorted(p.name for p in lake.iterdir()) == ["digest_date=2026-03-13", "digest_date=2026-03-14"]
+    assert pl.read_parquet(lake / "digest_date=2026-03-13" / "data.parquet").height == 29  # as its digest lists
+    assert (tmp_path / "data" / "warehouse.duckdb").exists() and (tmp_path / "data" / "report").is_dir()
