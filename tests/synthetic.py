@@ -1,10 +1,11 @@
-"""SYNTHETIC test digests, written in the generator's format (../shared/docs/digest-format.md).
+"""SYNTHETIC test digests, written in the generator's format (docs/digest-format.md).
 
 Every title, organization and number here is invented for tests; titles say "Synthetic". None of
 it is a real paper. Real digests are only read from ../shared or the bundled examples.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,3 +84,55 @@ def write_digest(root: Path, day: dt.date, entries: list[Entry], **kwargs) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(digest_text(day, entries, **kwargs), encoding="utf-8")
     return path
+
+
+TRENDING_DAY = dt.date(2026, 3, 10)
+# A SYNTHETIC trending list of TRENDING_DAY in the generator's layout (repositories and numbers invented).
+TRENDING = """# GitHub 热门项目 | 2026-03-10
+
+## 📊 今日榜单
+
+### 1. synthetic-owner/alpha
+**分类**: SYNTHETIC | **语言**: Python | **Stars**: 25956 | **今日**: +6223
+**链接**: https://github.com/synthetic-owner/alpha
+
+**摘要**: SYNTHETIC placeholder.
+
+---
+
+### 2. synthetic-owner/beta
+**语言**: Rust | **Stars**: 1,200 | **今日**: +80
+**链接**: https://github.com/synthetic-owner/beta
+
+---
+"""
+
+
+def write_repo_tree(root: Path) -> str:
+    """A SYNTHETIC clone of the source repository's layout on TRENDING_DAY; returns the noted paper's id."""
+    day = TRENDING_DAY
+    day_dir = root / "output" / day.isoformat()
+    write_digest(root, day, synthetic_entries(day, 2))
+    (day_dir / "github_trending.md").write_text(TRENDING, encoding="utf-8")
+    (day_dir / "hacker_news.md").write_text("# Hacker News Top 30 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
+    (day_dir / "daily_report.md").write_text("# AI 每日情报 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
+    note_id = synthetic_entries(day, 2)[1].arxiv_id
+    (day_dir / "papers" / f"papers_note_{note_id}.md").write_text(
+        "# Synthetic note\n\n**arXiv ID**: x\n", encoding="utf-8"
+    )
+    scores = [float(e.score) for e in synthetic_entries(day, 2)]
+    (day_dir / "stats.json").write_text(
+        json.dumps(
+            {
+                "date": day.isoformat(),
+                "github": {"total_stars_today": 6303, "repo_count": 2},
+                "papers": {"total_score": round(sum(scores), 2), "count": 2},
+            }
+        ),
+        encoding="utf-8",
+    )
+    plans = root / "docs" / "plans"
+    plans.mkdir(parents=True)
+    (plans / f"{day}-synthetic-design.md").write_text("# Synthetic design\n\n### 1. step\n", encoding="utf-8")
+    (root / "README.md").write_text("# Synthetic repository\n", encoding="utf-8")
+    return note_id

@@ -7,6 +7,7 @@ then goes online against the fake services on top of it.
 import contextlib
 import datetime as dt
 import io
+import json
 import math
 import os
 
@@ -94,3 +95,76 @@ def test_every_corpus_day_renders_back_to_its_entries(capsys, corpus_run, tmp_pa
     assert len(days) == 136
     # From 2026-03-13 the real digests hold facts only: every one of them comes back line for line.
     assert same_lines == sum(day >= dt.date(2026, 3, 13) for day in days) == 113
+
+
+def test_full_corpus_matches_stats_json(corpus_run, corpus_dir):
+    server, _, data = corpus_run
+    db = data / "warehouse.duckdb"
+    assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(1876,)]
+    assert query(db, "SELECT count(*) FROM digest_quarantine") == [(0,)]
+    statuses = dict(query(db, "SELECT status, count(*) FROM digest_files GROUP BY ALL"))
+    first, last = dt.date(2026, 1, 30), dt.date(2026, 8, 21)
+    assert statuses == {"loaded": 136, "missing": (last - first).days + 1 - 136}
+    assert query(db, "SELECT min(digest_date), max(digest_date) FROM digest_files") == [(first, last)]
+
+    per_day = {
+        d: (n, s)
+        for d, n, s in query(db, "SELECT digest_date, count(*), sum(score) FROM stg_digest_entries GROUP BY ALL")
+    }
+    checked = 0
+    for stats_file in sorted((corpus_dir / "output").glob("*/stats.json")):
+        stats = json.loads(stats_file.read_text())
+        if "papers" not in stats:
+            continue
+        count, total = per_day[dt.date.fromisoformat(stats_file.parent.name)]
+        assert count == stats["papers"]["count"], stats_file
+        assert abs(total - stats["papers"]["total_score"]) <= 0.01, stats_file
+        checked += 1
+    assert checked == 129
+    # the declared **论文数量** agrees with what was parsed on every loaded day
+    assert query(
+        db, "SELECT count(*) FROM digest_files WHERE status = 'loaded' AND declared_count <> parsed_count"
+    ) == [(0,)]
+
+
+def test_corpus_analytics_acceptance(corpus_run, corpus_dir):
+    """Issue 5 on the real corpus, offline: topics come from the printed titles (and early Chinese texts) alone."""
+    _, _, data = corpus_run
+    db = data / "warehouse.duckdb"
+    # every printed organization string (404 with 'Unknown') is in the reviewed alias file
+    assert query(db, "SELECT count(*), count(*) FILTER (WHERE reviewed) FROM org_spellings") == [(404, 404)]
+    assert query(db, "SELECT count(*) FROM fct_paper_appearances WHERE NOT org_reviewed") == [(0,)]
+    # topics: >= 95% of distinct papers labelled, and no topic labels (nearly) everything
+    [(papers, labelled)] = query(
+        db,
+        "SELECT count(DISTINCT a.arxiv_id), count(DISTINCT b.arxiv_id) "
+        "FROM fct_paper_appearances a LEFT JOIN bridge_paper_topic b USING (arxiv_id)",
+    )
+    assert papers == 1876 and labelled / papers >= 0.95
+    assert query(db, "SELECT count(*) FROM unlabelled_papers") == [(papers - labelled,)]
+    [(widest,)] = query(
+        db, "SELECT max(n) FROM (SELECT count(DISTINCT arxiv_id) n FROM bridge_paper_topic GROUP BY topic_key)"
+    )
+    assert widest < 0.5 * papers
+    # every score is reproduced within rounding or flagged with a reason
+    assert query(db, "SELECT count(*) FROM fct_paper_appearances WHERE NOT score_explained AND score_flag IS NULL") == [
+        (0,)
+    ]
+    assert query(db, "SELECT count(*) FILTER (WHERE score_explained) FROM fct_paper_appearances") == [(1876,)]
+    # the detector finds the 2026-02-19 widening of the lab lists
+    assert (dt.date(2026, 2, 19),) in query(db, "SELECT rule_change_date FROM rule_changes")
+    # every analytics view returns rows (the GitHub-fed ones are covered by test_github_pipeline)
+    for view in (
+        "org_trends",
+        "topic_trends",
+        "score_breakdown",
+        "score_distribution",
+        "rule_changes",
+        "paper_momentum",
+        "repeat_appearances",
+        "unlabelled_papers",
+        "org_spellings",
+        "daily_digest_summary",
+    ):
+        assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view
+    assert (data / "report" / "trend_report.html").stat().st_size > 10_000

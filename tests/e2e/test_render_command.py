@@ -1,7 +1,7 @@
 """`papertrend render`: a day written back as a digest parses to the same entries (prose aside).
 
 The entries of the unit tests are SYNTHETIC; the CLI test reads the bundled examples (facts of real
-digests) and tests/unit/test_corpus.py repeats it over all 136 real digests.
+digests) and tests/e2e/test_corpus_runs.py repeats it over all 136 real digests.
 """
 
 from papertrend.transforms.digest_parser import parse_digest

@@ -6,63 +6,15 @@ import datetime as dt
 import json
 
 from tests.conftest import day_checks, query, run_cli
-from tests.synthetic import synthetic_entries, write_digest
+from tests.synthetic import write_repo_tree
 
 DAY = dt.date(2026, 3, 10)
-
-TRENDING = """# GitHub 热门项目 | 2026-03-10
-
-## 📊 今日榜单
-
-### 1. synthetic-owner/alpha
-**分类**: SYNTHETIC | **语言**: Python | **Stars**: 25956 | **今日**: +6223
-**链接**: https://github.com/synthetic-owner/alpha
-
-**摘要**: SYNTHETIC placeholder.
-
----
-
-### 2. synthetic-owner/beta
-**语言**: Rust | **Stars**: 1,200 | **今日**: +80
-**链接**: https://github.com/synthetic-owner/beta
-
----
-"""
-
-
-def _repo_tree(root):
-    """SYNTHETIC clone of the source repository's layout."""
-    day_dir = root / "output" / DAY.isoformat()
-    write_digest(root, DAY, synthetic_entries(DAY, 2))
-    (day_dir / "github_trending.md").write_text(TRENDING, encoding="utf-8")
-    (day_dir / "hacker_news.md").write_text("# Hacker News Top 30 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
-    (day_dir / "daily_report.md").write_text("# AI 每日情报 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
-    note_id = synthetic_entries(DAY, 2)[1].arxiv_id
-    (day_dir / "papers" / f"papers_note_{note_id}.md").write_text(
-        "# Synthetic note\n\n**arXiv ID**: x\n", encoding="utf-8"
-    )
-    scores = [float(e.score) for e in synthetic_entries(DAY, 2)]
-    (day_dir / "stats.json").write_text(
-        json.dumps(
-            {
-                "date": DAY.isoformat(),
-                "github": {"total_stars_today": 6303, "repo_count": 2},
-                "papers": {"total_score": round(sum(scores), 2), "count": 2},
-            }
-        ),
-        encoding="utf-8",
-    )
-    plans = root / "docs" / "plans"
-    plans.mkdir(parents=True)
-    (plans / f"{DAY}-synthetic-design.md").write_text("# Synthetic design\n\n### 1. step\n", encoding="utf-8")
-    (root / "README.md").write_text("# Synthetic repository\n", encoding="utf-8")
-    return note_id
 
 
 def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsys, tmp_path):
 
     root = tmp_path / "clone"
-    note_id = _repo_tree(root)
+    note_id = write_repo_tree(root)
     data = tmp_path / "data"
     code, out, _ = run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")
     assert code == 0 and "1 loaded, 0 empty, 0 missing, 0 rejected" in out and "2 loaded, 0 quarantined" in out

@@ -3,7 +3,6 @@ small pipeline run). Every file here is SYNTHETIC: repository names, numbers and
 the layouts copy the real reports' shape (../shared/corpus/dailynews-repo), never their prose."""
 
 import datetime as dt
-import json
 
 import pytest
 
@@ -15,28 +14,9 @@ from papertrend.transforms.day_files import (
     trending_tolerance,
 )
 from papertrend.transforms.discovery import classify, discover_digests, scan_sources
-from tests.synthetic import digest_text, synthetic_entries, write_digest
+from tests.synthetic import TRENDING, digest_text, synthetic_entries, write_repo_tree
 
 DAY = dt.date(2026, 3, 10)
-
-TRENDING = """# GitHub 热门项目 | 2026-03-10
-
-## 📊 今日榜单
-
-### 1. synthetic-owner/alpha
-**分类**: SYNTHETIC | **语言**: Python | **Stars**: 25956 | **今日**: +6223
-**链接**: https://github.com/synthetic-owner/alpha
-
-**摘要**: SYNTHETIC placeholder.
-
----
-
-### 2. synthetic-owner/beta
-**语言**: Rust | **Stars**: 1,200 | **今日**: +80
-**链接**: https://github.com/synthetic-owner/beta
-
----
-"""
 
 
 def test_classify_by_content_not_by_name():
@@ -72,38 +52,9 @@ def test_classify_by_content_not_by_name():
     assert classify("stats.json", b"{}")[0] == "stats_json"
 
 
-def _repo_tree(root):
-    """SYNTHETIC clone of the source repository's layout."""
-    day_dir = root / "output" / DAY.isoformat()
-    write_digest(root, DAY, synthetic_entries(DAY, 2))
-    (day_dir / "github_trending.md").write_text(TRENDING, encoding="utf-8")
-    (day_dir / "hacker_news.md").write_text("# Hacker News Top 30 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
-    (day_dir / "daily_report.md").write_text("# AI 每日情报 | 2026-03-10\n\n### 1. SYNTHETIC\n", encoding="utf-8")
-    note_id = synthetic_entries(DAY, 2)[1].arxiv_id
-    (day_dir / "papers" / f"papers_note_{note_id}.md").write_text(
-        "# Synthetic note\n\n**arXiv ID**: x\n", encoding="utf-8"
-    )
-    scores = [float(e.score) for e in synthetic_entries(DAY, 2)]
-    (day_dir / "stats.json").write_text(
-        json.dumps(
-            {
-                "date": DAY.isoformat(),
-                "github": {"total_stars_today": 6303, "repo_count": 2},
-                "papers": {"total_score": round(sum(scores), 2), "count": 2},
-            }
-        ),
-        encoding="utf-8",
-    )
-    plans = root / "docs" / "plans"
-    plans.mkdir(parents=True)
-    (plans / f"{DAY}-synthetic-design.md").write_text("# Synthetic design\n\n### 1. step\n", encoding="utf-8")
-    (root / "README.md").write_text("# Synthetic repository\n", encoding="utf-8")
-    return note_id
-
-
 @pytest.mark.parametrize("where", ["root", "output", "day"])
 def test_discovery_at_repo_root_output_or_one_day(tmp_path, where):
-    _repo_tree(tmp_path)
+    write_repo_tree(tmp_path)
     folder = {"root": tmp_path, "output": tmp_path / "output", "day": tmp_path / "output" / DAY.isoformat()}[where]
     digests = discover_digests(folder)
     assert list(digests) == [DAY] and digests[DAY].conflict is None
