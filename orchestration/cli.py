@@ -57,6 +57,13 @@ def _existing_dir(value: str) -> Path:
     return path.resolve()
 
 
+def _digests_source(value: str) -> str:
+    """A folder, or a git repository: a local clone (a folder too) or any URL git fetches, kept as given."""
+    from ..sources.git import looks_like_git
+
+    return value if looks_like_git(value) and not Path(value).is_dir() else str(_existing_dir(value))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="papertrend", description="Daily AI-paper digests -> DuckDB warehouse, orchestrated by Dagster."
@@ -66,8 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest, validate and publish a range of days as one Dagster run")
     run.add_argument(
         "--digests",
-        type=_existing_dir,
-        help=f"folder of digests (env {settings.ENV_DIGESTS_DIR}; default: bundled examples)",
+        type=_digests_source,
+        help=(
+            f"folder of digests, or a git repository of them (a clone or a URL); env {settings.ENV_DIGESTS_DIR}; "
+            "default: bundled examples"
+        ),
     )
     run.add_argument(
         "--data-dir",
@@ -107,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--data-dir", type=Path)
 
     ui = commands.add_parser("ui", help="start the Dagster UI (webserver and daemon) on this data dir")
-    ui.add_argument("--digests", type=_existing_dir)
+    ui.add_argument("--digests", type=_digests_source)
     ui.add_argument("--data-dir", type=Path)
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -116,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="one process of a team deployment (docs/deployment.md): webserver, daemon or code server"
     )
     serve.add_argument("role", choices=("webserver", "daemon", "code-server"))
-    serve.add_argument("--digests", type=_existing_dir)
+    serve.add_argument("--digests", type=_digests_source)
     serve.add_argument("--data-dir", type=Path)
     serve.add_argument("--host", default="127.0.0.1", help="where to listen (webserver, code-server)")
     serve.add_argument("--port", type=int, help="where to listen (default: webserver 3000, code-server 4000)")
@@ -138,7 +148,7 @@ def _prepare_instance(data_dir: Path) -> Path:
     return prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(data_dir).dagster_home))
 
 
-def _code_location_env(digests: Path | None, data_dir: Path) -> dict[str, str]:
+def _code_location_env(digests: str | None, data_dir: Path) -> dict[str, str]:
     """The environment of the processes ``ui`` and ``serve`` start: the code location reads its settings there."""
     env = dict(os.environ, **{settings.ENV_DATA_DIR: str(data_dir)})
     if digests is not None:
@@ -172,15 +182,21 @@ def cmd_run(args) -> int:
     from ..transforms.discovery import discover_digests
 
     console = Console(stderr=True)
-    digests_dir = args.digests or settings.digests_dir()
+    spec = args.digests or settings.digests_source()
+    digests_dir, changed, loaded = _read_source(spec, data_dir, console, ranged=bool(args.start or args.end))
     sources = discover_digests(digests_dir)
+    if changed is not None and not changed:
+        console.print("nothing new in the repository since the last run: the warehouse is up to date")
+        return 0
     if not sources and not (args.start and args.end):
         raise CliError(
             f"no digests found under {digests_dir} "
             "(no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')"
         )
-    start = args.start or min(sources)
-    end = args.end or max(sources)
+    if changed:
+        console.print(f"changed since the last run: {len(changed)} days ({min(changed)} .. {max(changed)})")
+    start = args.start or (min(changed) if changed else min(sources))
+    end = args.end or (max(changed) if changed else max(sources))
     start, end, note = run_range(start, end, clock.yesterday_utc())
     if note:
         console.print(f"[yellow]note:[/] {note}")
@@ -190,7 +206,7 @@ def cmd_run(args) -> int:
 
     # Days before the first partition are added for this run; once loaded, the lake holds them and every
     # later process (the UI, the daemon) counts them among its partitions.
-    definitions = build_definitions(digests_dir, data_dir, args.offline, args.refresh, first_day=start)
+    definitions = build_definitions(spec, data_dir, args.offline, args.refresh, first_day=start)
     job = definitions.resolve_job_def(JOB_NAME)
     instance = get_instance()
     days = (end - start).days + 1
@@ -242,8 +258,36 @@ def cmd_run(args) -> int:
                 console.print(f"[red]step {event.step_key} failed:[/] {message}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
+    loaded()  # a repository's commit counts as loaded only once its run succeeded
     _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
     return 0
+
+
+def _read_source(
+    spec: str, data_dir: Path, console, ranged: bool
+) -> tuple[Path, list[dt.date] | None, Callable[[], None]]:
+    """The folder a run reads, the days a repository changed since the last run (None: every day, or the range
+    the user gave) and what to call once the run succeeded. A plain folder is read as it is."""
+    from ..sources.git import GitError, GitSource, looks_like_git
+    from ..transforms.discovery import date_from_path
+    from ..warehouse import DataDir
+
+    if not looks_like_git(spec):
+        return Path(spec), None, lambda: None
+    source = GitSource(spec, DataDir(data_dir).root / "source")
+    try:
+        fetched = source.fetch()
+    except GitError as exc:
+        raise CliError(f"{spec}: {exc}") from exc
+    if fetched.note:
+        console.print(f"[yellow]note:[/] {fetched.note}")
+    folder = source.checkout(fetched.head)
+    console.print(f"repository {spec} at {fetched.head[:12]}")
+    changed = None
+    if not ranged and fetched.loaded is not None:
+        paths = source.changed_paths(fetched.loaded, fetched.head)
+        changed = sorted({day for path in paths if (day := date_from_path(path))})
+    return folder, changed, lambda: source.mark_loaded(fetched.head)
 
 
 def _follow_run(

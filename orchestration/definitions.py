@@ -22,6 +22,7 @@ from .enrich.assets import arxiv_metadata
 from .enrich.github_assets import github_stars
 from .ingest.assets import build_day_assets
 from .ingest.sensors import build_digest_sensor
+from .ingest.versions import digest_versions
 from .instance import SERVICE_TAGS, build_dead_run_sensor
 from .partitions import SINGLE_RUN, daily_partitions
 from .publish.assets import analyst_warehouse, trend_report
@@ -54,7 +55,7 @@ def build_daily_schedule(job) -> dg.ScheduleDefinition:
 
 
 def build_definitions(
-    digests_dir: Path | None = None,
+    digests_dir: str | Path | None = None,
     data_dir: Path | None = None,
     offline: bool = False,
     refresh: bool = False,
@@ -67,7 +68,7 @@ def build_definitions(
     """
     config = config_from_env(digests_dir, data_dir)
     partitions_def = daily_partitions(DataDir(data_dir or settings.data_dir(), settings.lake_url()).lake, first_day)
-    whole_history = [arxiv_metadata, github_stars, analytics_model, analyst_warehouse, trend_report]
+    whole_history = [digest_versions, arxiv_metadata, github_stars, analytics_model, analyst_warehouse, trend_report]
     day, day_tables = build_day_assets(partitions_def)
     # A whole-history asset runs once per run whatever the range; saying so (one run for any range, as for
     # digest_day) lets Dagster's own CLI run papertrend_job over a range of days: `dg launch --job

@@ -6,6 +6,7 @@ import dagster as dg
 from pydantic import Field
 
 from ..sources import arxiv, github, huggingface
+from ..sources.git import GitSource, looks_like_git
 from ..sources.http import RateLimiter, RetryPolicy, shared_limiter
 from ..sources.pacing import postgres_ledger
 from ..transforms.discovery import SourceTree, discover_digests, scan_sources
@@ -26,7 +27,12 @@ def _from_env(name: str, default: str | None) -> str | None:
 class PapertrendConfig(dg.ConfigurableResource):
     """Where digests are read from and where the lake, warehouse and Dagster instance live."""
 
-    digests_dir: str = Field(description="Folder searched for digests (and the reports beside them).")
+    digests_dir: str = Field(
+        description=(
+            "Folder searched for digests (and the files beside them), or a git repository (a local clone or any "
+            "URL git fetches), read through papertrend's own mirror under <data dir>/source."
+        )
+    )
     data_dir: str = Field(description="The lake, the analyst database, the report and the Dagster instance.")
     lake_url: str | None = Field(
         default=None, description="The lake in object storage (s3://bucket/prefix) instead of <data dir>/lake."
@@ -40,20 +46,31 @@ class PapertrendConfig(dg.ConfigurableResource):
         # Once per run, in the run's own process: the dead-run monitor (orchestration/instance.py) reads it.
         record_worker(context.instance, context.run_id)
 
+    def git(self) -> GitSource | None:
+        """The repository's mirror when the digests come from git, else None (a plain folder)."""
+        return GitSource(self.digests_dir, self.data.root / "source") if looks_like_git(self.digests_dir) else None
+
+    def folder(self) -> Path:
+        """The folder the per-day assets read: a plain folder as given, or the loaded commit's files."""
+        source = self.git()
+        if source is None:
+            return Path(self.digests_dir)
+        if source.checked_out() is None:  # never loaded here (a UI launch before any run): the head as fetched
+            source.checkout(source.fetch().head)
+        return source.tree
+
     def discover(self) -> dict:
-        return discover_digests(self.digests_dir)
+        return discover_digests(self.folder())
 
     def scan(self) -> SourceTree:
         """Every source file under the digests folder, classified by content (digests among them)."""
-        return scan_sources(self.digests_dir)
+        return scan_sources(self.folder())
 
 
-def config_from_env(digests_dir: Path | None = None, data_dir: Path | None = None) -> PapertrendConfig:
+def config_from_env(digests_dir: str | Path | None = None, data_dir: Path | None = None) -> PapertrendConfig:
     """Each folder from the option when given (the CLI), else its environment variable, else the default."""
     return PapertrendConfig(
-        digests_dir=str(digests_dir)
-        if digests_dir
-        else _from_env(settings.ENV_DIGESTS_DIR, str(settings.digests_dir())),
+        digests_dir=str(digests_dir) if digests_dir else _from_env(settings.ENV_DIGESTS_DIR, settings.digests_source()),
         data_dir=str(data_dir) if data_dir else _from_env(settings.ENV_DATA_DIR, str(settings.data_dir())),
         lake_url=_from_env(ENV_LAKE_URL, None),
     )

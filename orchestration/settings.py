@@ -50,8 +50,12 @@ def env_flag(name: str, default: bool = False) -> bool:
     raise ValueError(f"{name}={os.environ[name]!r}: expected one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
 
 
-def digests_dir() -> Path:
-    return Path(os.environ.get(ENV_DIGESTS_DIR) or EXAMPLE_DIGESTS).resolve()
+def digests_source() -> str:
+    """Where digests are read from: a folder (absolute), or a git repository's URL as given."""
+    from ..sources.git import looks_like_git
+
+    value = os.environ.get(ENV_DIGESTS_DIR) or str(EXAMPLE_DIGESTS)
+    return value if looks_like_git(value) and not Path(value).is_dir() else str(Path(value).resolve())
 
 
 def data_dir() -> Path:

@@ -21,6 +21,7 @@ from .enrich import (
 from .github import BRIDGE_PAPER_REPO, DIM_REPO, FCT_REPO_STARS_DAILY, REPO_HISTORY_SYNC
 from .ingest import DIGEST_FILES, DIGEST_QUARANTINE, STG_DIGEST_ENTRIES
 from .sources import PAPER_NOTES, SOURCE_FILES, STG_GITHUB_TRENDING
+from .versions import DIGEST_ENTRY_VERSIONS, DIGEST_VERSIONS
 
 TABLES: dict[str, TableContract] = {
     t.name: t
@@ -28,6 +29,8 @@ TABLES: dict[str, TableContract] = {
         STG_DIGEST_ENTRIES,
         DIGEST_QUARANTINE,
         DIGEST_FILES,
+        DIGEST_VERSIONS,
+        DIGEST_ENTRY_VERSIONS,
         DIM_PAPER,
         STG_HF_DAILY_PAPERS,
         ENRICHMENT_STATUS_ARXIV,
@@ -57,6 +60,8 @@ __all__ = [
     "STG_DIGEST_ENTRIES",
     "DIGEST_QUARANTINE",
     "DIGEST_FILES",
+    "DIGEST_VERSIONS",
+    "DIGEST_ENTRY_VERSIONS",
     "DIM_PAPER",
     "STG_HF_DAILY_PAPERS",
     "ENRICHMENT_STATUS_ARXIV",

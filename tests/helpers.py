@@ -88,6 +88,8 @@ def lines(text: str) -> list[str]:
 
 EXPECTED_ASSETS = {
     "digest_day",
+    "digest_versions",
+    "digest_entry_versions",
     "stg_digest_entries",
     "digest_quarantine",
     "digest_files",

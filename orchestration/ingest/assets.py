@@ -137,9 +137,9 @@ def build_day_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsD
                     context.log.info(line)
         if requests:
             context.log.info(f"Hugging Face: {requests} requests")
-        if tree.undated:  # files with no day to list them under
-            context.log.warning(
-                f"{len(tree.undated)} source files have no date in their path: "
+        if tree.undated:  # files with no day to list them under (a repository's README, say): expected
+            context.log.info(
+                f"{len(tree.undated)} source files have no date in their path, so belong to no day: "
                 + ", ".join(f.relative_path for f in tree.undated[:15])
             )
         for day in days:
