@@ -5,6 +5,10 @@ a touched-but-identical file requests nothing and a date edited while Dagster wa
 noticed. The cursor only caches hashes by (size, mtime) so unchanged files are not re-read.
 Consecutive changed dates become one single-run range; each request's run key names the dates and
 their hashes, so the same change is never requested twice.
+
+From a git repository, a tick is one fetch: when the head has not moved, nothing is read; when it has, git's
+own diff names the changed days, and the cursor is just the commit requested last (each run carries it as the
+``papertrend/commit`` tag).
 """
 
 import datetime as dt
@@ -14,7 +18,8 @@ import json
 import dagster as dg
 
 from ...schemas import DIGEST_FILES
-from ...transforms.discovery import file_sha256
+from ...sources.git import GitError, GitSource
+from ...transforms.discovery import date_from_path, file_sha256
 from ...warehouse import Lake
 from ..resources import PapertrendConfig
 
@@ -41,13 +46,55 @@ def consecutive_ranges(dates: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return ranges
 
 
+COMMIT_TAG = "papertrend/commit"
+
+
+def _range_request(start: dt.date, end: dt.date, run_key: str, tags: dict[str, str] | None = None) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": end.isoformat(),
+            **(tags or {}),
+        },
+    )
+
+
+def _repository_tick(context, papertrend: PapertrendConfig, source: GitSource, first: dt.date, last: dt.date):
+    """A repository: one fetch; when the head moved, the days git's diff names since the commit last requested."""
+    try:
+        fetched = source.fetch()
+    except GitError as exc:
+        return dg.SkipReason(f"The repository could not be read: {exc}")
+    requested = json.loads(context.cursor).get("commit") if context.cursor else None
+    base = requested or source.loaded()
+    if base == fetched.head:
+        return dg.SkipReason(f"Nothing new: {fetched.head[:12]} is loaded. {fetched.note or ''}".strip())
+    source.checkout(fetched.head)
+    if base is None:
+        days = [d for d in papertrend.discover() if first <= d <= last]
+    else:
+        paths = source.changed_paths(base, fetched.head)
+        days = sorted({d for p in paths if (d := date_from_path(p)) and first <= d <= last})
+    if fetched.note:
+        context.log.info(fetched.note)
+    requests = [
+        _range_request(start, end, f"{fetched.head[:12]}:{start}..{end}", {COMMIT_TAG: fetched.head})
+        for start, end in consecutive_ranges(days)
+    ]
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps({"commit": fetched.head}))
+
+
 def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
     @dg.sensor(
         name="digest_files_sensor",
         job=job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.STOPPED,
-        description="Requests the partitions whose digest file is new, changed (by content hash) or deleted.",
+        description=(
+            "Requests the partitions whose digest file is new, changed (by content hash) or deleted; for a git "
+            "repository, fetches it and requests the days whose files changed since the commit last requested."
+        ),
     )
     def digest_files_sensor(context: dg.SensorEvaluationContext, papertrend: PapertrendConfig):
         cache: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
@@ -57,6 +104,9 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         first = dt.date.fromisoformat(first_key)
         last_key = partitions_def.get_last_partition_key()
         last = dt.date.fromisoformat(last_key) if last_key else first - dt.timedelta(days=1)
+        source = papertrend.git()
+        if source is not None:
+            return _repository_tick(context, papertrend, source, first, last)
         current: dict[dt.date, str] = {}
         new_cache: dict[str, list] = {}
         for day, source in papertrend.discover().items():
@@ -78,15 +128,7 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
             run_key = hashlib.sha256(json.dumps([[d.isoformat(), current.get(d)] for d in span]).encode()).hexdigest()[
                 :16
             ]
-            requests.append(
-                dg.RunRequest(
-                    run_key=f"{start}..{end}:{run_key}",
-                    tags={
-                        "dagster/asset_partition_range_start": start.isoformat(),
-                        "dagster/asset_partition_range_end": end.isoformat(),
-                    },
-                )
-            )
+            requests.append(_range_request(start, end, f"{start}..{end}:{run_key}"))
         return dg.SensorResult(run_requests=requests, cursor=json.dumps(new_cache))
 
     return digest_files_sensor

@@ -7,6 +7,7 @@ from ...transforms.discovery import date_from_path
 from ...transforms.versions import Published, version_tables
 from ..metadata import asset_spec, require_contract
 from ..resources import PapertrendConfig
+from .assets import DAY_ASSET
 
 GROUP = "ingest"
 DIGEST_PATHSPEC = ("*papers_summary.md",)  # where the generator's repository keeps each day's digest
@@ -35,7 +36,8 @@ def published_versions(papertrend: PapertrendConfig) -> list[Published]:
 @dg.multi_asset(
     name="digest_versions",
     specs=[
-        asset_spec(DIGEST_VERSIONS, GROUP, {"git", "parquet"}),
+        # after the days, so a backfill from the UI runs it with the other whole-history tables, in one run
+        asset_spec(DIGEST_VERSIONS, GROUP, {"git", "parquet"}, deps=[DAY_ASSET]),
         asset_spec(DIGEST_ENTRY_VERSIONS, GROUP, {"git", "parquet"}, deps=[DIGEST_VERSIONS.name]),
     ],
     description="Every version of each day's digest in the source's history, and the entries of each.",

@@ -1,6 +1,6 @@
 """Acceptance on the 136 real digests in ../shared (skipped where ../shared is absent).
 
-One offline corpus run (module-scoped: it is the slow part) serves both tests; the enrichment test
+One offline corpus run (module-scoped: it is the slow part) serves every test; the enrichment test, last,
 then goes online against the fake services on top of it.
 """
 
@@ -43,58 +43,6 @@ def corpus_run(tmp_path_factory):
         os.environ.clear()
         os.environ.update(saved)
         server.stop()
-
-
-def test_corpus_offline_then_online_against_the_fake_services(capsys, corpus_run):
-    server, base, data = corpus_run
-    db = data / "warehouse.duckdb"
-    assert sum(server.counts.values()) == 0  # the offline run sent nothing
-    [(distinct,)] = query(db, "SELECT count(DISTINCT arxiv_id) FROM stg_digest_entries")
-    assert query(db, "SELECT count(*) FROM enrichment_status WHERE source = 'arxiv' AND status = 'pending'") == [
-        (distinct,)
-    ]
-
-    point_at(base)
-    assert run_cli(capsys, "run", "--digests", CORPUS, "--data-dir", data, "--no-progress")[0] == 0
-    assert server.counts["arxiv"] == math.ceil(distinct / 100)
-    [(first, last)] = query(db, "SELECT min(digest_date), max(digest_date) FROM digest_files")
-    # a list for every day from the first digest on (the fake lists only the 136 digest days; the others are empty)
-    assert server.counts["hf_daily"] == (last - first).days + 1 and server.counts["hf_paper"] == 0
-    assert query(db, "SELECT count(*) FROM dim_paper") == [(distinct,)]
-    assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(136,)]
-    assert query(db, "SELECT count(*) FROM enrichment_status WHERE status <> 'ok'") == [(0,)]
-    # The selection audit on the fake lists (the digest's own counts, so none moved): the formula and cut
-    # reproduce the printed selection on 134 of 136 days. 2026-01-30 printed two untagged papers after its
-    # last lab paper, 2026-04-06 one untagged paper and no lab paper: the documented cut explains neither.
-    assert query(
-        db, "SELECT count(*), count(*) FILTER (WHERE reproduced), sum(counts_moved) FROM selection_audit_days"
-    ) == [(136, 134, 0)]
-    assert query(db, "SELECT digest_date, reasons FROM selection_audit_days WHERE NOT reproduced") == [
-        (dt.date(2026, 1, 30), "unexplained"),
-        (dt.date(2026, 4, 6), "unexplained"),
-    ]
-    assert query(db, "SELECT count(*) FROM selection_audit WHERE NOT printed AND reason IS NULL") == [(3 * 136,)]
-
-
-def test_every_corpus_day_renders_back_to_its_entries(capsys, corpus_run, tmp_path):
-    """136 of 136: `papertrend render` of each real digest parses to the entries of the original (prose aside)."""
-    from tests.helpers import facts, lines
-
-    _, _, data = corpus_run
-    days = discover_digests(CORPUS)
-    same_lines = 0
-    for day, source in sorted(days.items()):
-        out = tmp_path / f"{day}.md"
-        code, _, err = run_cli(capsys, "render", day.isoformat(), "--out", out, "--data-dir", data)
-        assert code == 0, err
-        original = parse_digest(source.path.read_bytes(), source.relative_path, day)
-        rendered = parse_digest(out.read_bytes(), source.relative_path, day)
-        assert rendered.status == original.status and not rendered.quarantine, day
-        assert facts(rendered.entries) == facts(original.entries), day
-        same_lines += lines(out.read_text(encoding="utf-8")) == lines(source.path.read_text(encoding="utf-8"))
-    assert len(days) == 136
-    # From 2026-03-13 the real digests hold facts only: every one of them comes back line for line.
-    assert same_lines == sum(day >= dt.date(2026, 3, 13) for day in days) == 113
 
 
 def test_full_corpus_matches_stats_json(corpus_run, corpus_dir):
@@ -168,3 +116,55 @@ def test_corpus_analytics_acceptance(corpus_run, corpus_dir):
     ):
         assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view
     assert (data / "report" / "trend_report.html").stat().st_size > 10_000
+
+
+def test_every_corpus_day_renders_back_to_its_entries(capsys, corpus_run, tmp_path):
+    """136 of 136: `papertrend render` of each real digest parses to the entries of the original (prose aside)."""
+    from tests.helpers import facts, lines
+
+    _, _, data = corpus_run
+    days = discover_digests(CORPUS)
+    same_lines = 0
+    for day, source in sorted(days.items()):
+        out = tmp_path / f"{day}.md"
+        code, _, err = run_cli(capsys, "render", day.isoformat(), "--out", out, "--data-dir", data)
+        assert code == 0, err
+        original = parse_digest(source.path.read_bytes(), source.relative_path, day)
+        rendered = parse_digest(out.read_bytes(), source.relative_path, day)
+        assert rendered.status == original.status and not rendered.quarantine, day
+        assert facts(rendered.entries) == facts(original.entries), day
+        same_lines += lines(out.read_text(encoding="utf-8")) == lines(source.path.read_text(encoding="utf-8"))
+    assert len(days) == 136
+    # From 2026-03-13 the real digests hold facts only: every one of them comes back line for line.
+    assert same_lines == sum(day >= dt.date(2026, 3, 13) for day in days) == 113
+
+
+def test_corpus_offline_then_online_against_the_fake_services(capsys, corpus_run):
+    server, base, data = corpus_run
+    db = data / "warehouse.duckdb"
+    assert sum(server.counts.values()) == 0  # the offline run sent nothing
+    [(distinct,)] = query(db, "SELECT count(DISTINCT arxiv_id) FROM stg_digest_entries")
+    assert query(db, "SELECT count(*) FROM enrichment_status WHERE source = 'arxiv' AND status = 'pending'") == [
+        (distinct,)
+    ]
+
+    point_at(base)
+    assert run_cli(capsys, "run", "--digests", CORPUS, "--data-dir", data, "--no-progress")[0] == 0
+    assert server.counts["arxiv"] == math.ceil(distinct / 100)
+    [(first, last)] = query(db, "SELECT min(digest_date), max(digest_date) FROM digest_files")
+    # a list for every day from the first digest on (the fake lists only the 136 digest days; the others are empty)
+    assert server.counts["hf_daily"] == (last - first).days + 1 and server.counts["hf_paper"] == 0
+    assert query(db, "SELECT count(*) FROM dim_paper") == [(distinct,)]
+    assert query(db, "SELECT count(DISTINCT digest_date) FROM stg_hf_daily_papers") == [(136,)]
+    assert query(db, "SELECT count(*) FROM enrichment_status WHERE status <> 'ok'") == [(0,)]
+    # The selection audit on the fake lists (the digest's own counts, so none moved): the formula and cut
+    # reproduce the printed selection on 134 of 136 days. 2026-01-30 printed two untagged papers after its
+    # last lab paper, 2026-04-06 one untagged paper and no lab paper: the documented cut explains neither.
+    assert query(
+        db, "SELECT count(*), count(*) FILTER (WHERE reproduced), sum(counts_moved) FROM selection_audit_days"
+    ) == [(136, 134, 0)]
+    assert query(db, "SELECT digest_date, reasons FROM selection_audit_days WHERE NOT reproduced") == [
+        (dt.date(2026, 1, 30), "unexplained"),
+        (dt.date(2026, 4, 6), "unexplained"),
+    ]
+    assert query(db, "SELECT count(*) FROM selection_audit WHERE NOT printed AND reason IS NULL") == [(3 * 136,)]

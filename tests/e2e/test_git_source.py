@@ -6,6 +6,7 @@ re-publication, a deletion, a force-push and an unreachable remote.
 """
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -164,3 +165,41 @@ def test_republication_deletion_force_push_and_an_unreachable_remote(capsys, sma
     assert code == 0 and "could not be reached" in out, out
     assert _versions(data) == before
     assert not (work / ".papertrend").exists() and git(work, "status", "--porcelain") == ""  # the clone untouched
+
+
+def test_the_sensor_fetches_and_requests_only_the_days_new_commits_touched(capsys, small_repo, monkeypatch):
+    import dagster as dg
+
+    from papertrend.orchestration.definitions import build_definitions
+
+    remote, work, (d1, d2), data = small_repo
+    assert _run(capsys, remote.as_uri(), data)[0] == 0  # both days loaded by the CLI
+    monkeypatch.setenv("PAPERTREND_PARTITIONS_START", str(d1))
+    defs = build_definitions(remote.as_uri(), data)
+    sensor = defs.resolve_sensor_def("digest_files_sensor")
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(cursor=cursor, resources={"papertrend": defs.resources["papertrend"]}) as ctx:
+            return sensor.evaluate_tick(ctx)
+
+    quiet = tick()
+    assert quiet.run_requests == [] and "Nothing new" in (quiet.skip_message or "")  # one fetch, no file read
+
+    d3 = d2 + dt.timedelta(days=1)
+    write_digest(work, d3, synthetic_entries(d3, 2))
+    write_digest(work, d1, synthetic_entries(d1, 4))
+    git(work, "add", "-A")
+    git(work, "commit", "--quiet", "-m", "d3, and d1 again", when=f"{d3 + dt.timedelta(days=1)}T06:00:00Z")
+    git(work, "push", "--quiet", "origin", "main")
+    head = git(work, "rev-parse", "HEAD").strip()
+    result = tick()
+    assert [
+        (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+        for r in result.run_requests
+    ] == [
+        (str(d1), str(d1)),
+        (str(d3), str(d3)),
+    ]  # d2 untouched: not requested
+    assert {r.tags["papertrend/commit"] for r in result.run_requests} == {head}
+    assert json.loads(result.cursor) == {"commit": head}  # the cursor: the commit requested last, nothing more
+    assert tick(result.cursor).run_requests == []
