@@ -31,6 +31,7 @@ from papertrend.transforms.discovery import discover_digests
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_CORPUS = REPO.parent / "shared" / "corpus" / "dailynews"
+HISTORY_BUNDLE = REPO.parent / "shared" / "corpus" / "dailynews-history.bundle"
 QUERIES = sorted((REPO / "warehouse" / "queries").glob("*.sql"))
 
 
@@ -91,7 +92,7 @@ def bench_parse(bench: Bench, label: str, root: Path, repeats: int) -> dict:
 
 
 def run_pipeline(
-    digests: Path, data: Path, env: dict, start: dt.date | None = None, end: dt.date | None = None
+    digests: Path | str, data: Path, env: dict, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict:
     """`papertrend run` in a child process: wall time, peak RSS (from wait4), exit status."""
     command = [
@@ -113,6 +114,49 @@ def run_pipeline(
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - begin
     return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "ok": os.waitstatus_to_exitcode(status) == 0}
+
+
+def bench_history(bench: Bench, work: Path, repeats: int = 3) -> dict:
+    """The generator's real history loaded from git (every version) against its final tree as a plain folder,
+    run by run in turn; then the sensor's tick when nothing is new (one fetch, no file read)."""
+    import dagster as dg
+
+    from papertrend.orchestration.definitions import build_definitions
+
+    clone, tree = work / "history", work / "history-tree"
+    subprocess.run(["git", "clone", "--quiet", str(HISTORY_BUNDLE), str(clone)], check=True)
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(clone), "archive", "HEAD"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"PAPERTREND_OFFLINE": "1"}
+    walls: dict[str, list[float]] = {"git": [], "folder": []}
+    for i in range(repeats):
+        for kind, digests in (("git", clone.as_uri()), ("folder", tree)):
+            run = run_pipeline(digests, work / f"history-{kind}-{i}", env)
+            bench.check(run["ok"], f"loading the history as {kind} failed (see its log)")
+            walls[kind].append(run["wall_s"])
+    git_s, folder_s = statistics.median(walls["git"]), statistics.median(walls["folder"])
+    bench.row(
+        "history",
+        "real history from git, every version, vs its final tree",
+        f"x{git_s / folder_s:.2f}",
+        f"{git_s:.1f} s against {folder_s:.1f} s (medians of {repeats}; target <= x2)",
+    )
+    with environment({"PAPERTREND_PARTITIONS_START": "2026-01-30"}):
+        defs = build_definitions(clone.as_uri(), work / "history-git-0")
+        papertrend = defs.resources["papertrend"]
+        head = papertrend.git().fetch().head
+        sensor = defs.resolve_sensor_def("digest_files_sensor")
+
+        def tick():
+            with dg.build_sensor_context(
+                cursor=json.dumps({"commit": head}), resources={"papertrend": papertrend}
+            ) as c:
+                bench.check(not sensor.evaluate_tick(c).run_requests, "a tick with nothing new requested a run")
+
+        tick_s = median_time(tick, 10)
+    bench.row("history", "sensor tick with nothing new (one fetch, no file read)", f"{tick_s * 1000:.0f} ms", "")
+    return {"git_s": git_s, "folder_s": folder_s, "ratio": git_s / folder_s, "idle_tick_s": tick_s}
 
 
 def run_bare(digests: Path, data: Path) -> dict:
@@ -467,13 +511,17 @@ def main(argv=None) -> int:
                     bench, f"synthetic {n} year{'s' if n > 1 else ''}", corpus.root, 5 if n == 1 else 3
                 )
             if (REAL_CORPUS / "output").is_dir():
-                from tests.test_enrichment import daily_lists
+                from tests.helpers import daily_lists
 
                 lists = daily_lists(REAL_CORPUS)
                 offline_pair("backfill_real_offline", "real corpus", REAL_CORPUS, lists)
                 figures["backfill_real"] = bench_backfill(
                     bench, "real corpus", REAL_CORPUS, lists, 10, True, bare=figures["backfill_real_offline"]["bare"]
                 )
+            if HISTORY_BUNDLE.exists():
+                figures["history"] = bench_history(bench, work)
+            else:
+                print(f"  (the generator's history is not at {HISTORY_BUNDLE}: its rows are skipped)")
             month = generate(work / "synth-1m", yesterday - dt.timedelta(days=29), 30)
             figures["backfill_1m"] = bench_backfill(bench, "synthetic 1 month", month.root, month.daily, 5, False)
             for n, corpus in years.items():
