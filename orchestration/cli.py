@@ -177,7 +177,6 @@ def cmd_run(args) -> int:
     _prepare_instance(data_dir)
     _quiet_dagster()
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..transforms.discovery import discover_digests
 
@@ -194,9 +193,23 @@ def cmd_run(args) -> int:
             "(no file whose content is a paper digest: '# 每日论文汇总 - YYYY-MM-DD')"
         )
     if changed:
+        from .ingest.sensors import consecutive_ranges
+
         console.print(f"changed since the last run: {len(changed)} days ({min(changed)} .. {max(changed)})")
-    start = args.start or (min(changed) if changed else min(sources))
-    end = args.end or (max(changed) if changed else max(sources))
+        ranges = consecutive_ranges(changed)  # one run per stretch of changed days: nothing else is re-run
+    else:
+        ranges = [(args.start or min(sources), args.end or max(sources))]
+    for first, last in ranges:
+        if code := _run_days(args, console, spec, data_dir, first, last):
+            return code
+    loaded()  # a repository's commit counts as loaded only once its runs succeeded
+    return 0
+
+
+def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.date) -> int:
+    """One run of papertrend_job over ``start``..``end``, its progress shown, its summary printed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     start, end, note = run_range(start, end, clock.yesterday_utc())
     if note:
         console.print(f"[yellow]note:[/] {note}")
@@ -258,7 +271,6 @@ def cmd_run(args) -> int:
                 console.print(f"[red]step {event.step_key} failed:[/] {message}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
-    loaded()  # a repository's commit counts as loaded only once its run succeeded
     _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
     return 0
 

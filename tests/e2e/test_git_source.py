@@ -203,3 +203,9 @@ def test_the_sensor_fetches_and_requests_only_the_days_new_commits_touched(capsy
     assert {r.tags["papertrend/commit"] for r in result.run_requests} == {head}
     assert json.loads(result.cursor) == {"commit": head}  # the cursor: the commit requested last, nothing more
     assert tick(result.cursor).run_requests == []
+
+    # the CLI, too, runs exactly the changed days: d1 and d3, in two runs, not d2 between them
+    code, out = _run(capsys, remote.as_uri(), data)
+    assert code == 0, out
+    assert f"papertrend run {d1} .. {d1} (1 day)" in out and f"papertrend run {d3} .. {d3} (1 day)" in out, out
+    assert f"{d2} .." not in out
