@@ -1,4 +1,5 @@
-"""Contracts of the version tables: every published version of each day's digest, and the entries of each."""
+"""Contracts of the version tables: every published version of each day's digest and trending list, and the
+entries of each."""
 
 import datetime as dt
 
@@ -8,13 +9,16 @@ import polars as pl
 from .contract import BaseConfig, StringList, TableContract
 from .enrich import UTC
 from .ingest import ARXIV_ID_PATTERN, SHA256_PATTERN
+from .sources import REPO_NAME_PATTERN
 
 VERSION_CHANGES = ("published", "republished", "deleted")
 
 
-class DigestVersions(pa.DataFrameModel):
-    digest_date: dt.date = pa.Field(description="Date of the digest, from the file's path.")
-    source_path: str = pa.Field(description="The digest file, relative to the repository's (or folder's) root.")
+class _Versions(pa.DataFrameModel):
+    """The columns every version table has (a digest's or a trending list's)."""
+
+    digest_date: dt.date = pa.Field(description="The day the file is for, from its path.")
+    source_path: str = pa.Field(description="The file, relative to the repository's (or folder's) root.")
     commit: str | None = pa.Field(
         nullable=True, description="The commit that published this version; null when read from a plain folder."
     )
@@ -29,8 +33,8 @@ class DigestVersions(pa.DataFrameModel):
         str_matches=SHA256_PATTERN,
         description="SHA-256 of the version's bytes (the key of its rows in digest_entry_versions); null if deleted.",
     )
-    entries: pl.Int32 = pa.Field(ge=0, description="Entries the version lists (parsed; 0 when deleted).")
-    quarantined: pl.Int32 = pa.Field(ge=0, description="Entries of the version that could not be parsed.")
+    entries: pl.Int32 = pa.Field(ge=0, description="Entries the version lists (read; 0 when deleted).")
+    quarantined: pl.Int32 = pa.Field(ge=0, description="Entries of the version that could not be read.")
     is_current: bool = pa.Field(description="True for the version the current tables hold (the latest one).")
     superseded_by: str | None = pa.Field(
         nullable=True, description="The commit of the version that replaced this one; null for the current one."
@@ -39,6 +43,8 @@ class DigestVersions(pa.DataFrameModel):
         description="False when the commit is no longer in the repository's history (a force-push rewrote it)."
     )
 
+
+class DigestVersions(_Versions):
     class Config(BaseConfig):
         name = "digest_versions"
         description = (
@@ -70,7 +76,36 @@ class DigestEntryVersions(pa.DataFrameModel):
             "compared: see the view digest_changes."
         )
         strict = True
-        unique = ["digest_date", "content_sha256", "rank"]
+        unique = ["digest_date", "content_sha256", "rank", "arxiv_id"]
+
+
+class TrendingVersions(_Versions):
+    class Config(BaseConfig):
+        name = "trending_versions"
+        description = (
+            "One row per version of each day's GitHub trending list (github_trending.md) in the source's history, "
+            "as digest_versions is for digests; its entries are repositories."
+        )
+        strict = True
+        unique = ["digest_date", "source_path", "commit", "content_sha256"]
+
+
+class TrendingEntryVersions(pa.DataFrameModel):
+    digest_date: dt.date = pa.Field(description="Day of the trending list.")
+    content_sha256: str = pa.Field(
+        str_matches=SHA256_PATTERN, description="The version the row belongs to (trending_versions.content_sha256)."
+    )
+    rank: pl.Int32 = pa.Field(ge=1, description="Position in that version, as printed.")
+    repo_full_name: str = pa.Field(str_matches=REPO_NAME_PATTERN, description="owner/name as printed.")
+    language: str | None = pa.Field(nullable=True, description="Language as printed; null when absent.")
+    stars_total: pl.Int64 = pa.Field(ge=0, description="Total stars as printed.")
+    stars_today: pl.Int64 = pa.Field(ge=0, description="Stars gained that day, as printed.")
+
+    class Config(BaseConfig):
+        name = "trending_entry_versions"
+        description = "One row per repository of each trending-list version (facts only)."
+        strict = True
+        unique = ["digest_date", "content_sha256", "rank", "repo_full_name"]
 
 
 DIGEST_VERSIONS = TableContract(
@@ -84,6 +119,20 @@ DIGEST_ENTRY_VERSIONS = TableContract(
     DigestEntryVersions,
     "staging",
     "one entry of one digest version",
+    partitioned=False,
+    order_by=("digest_date", "content_sha256", "rank"),
+)
+TRENDING_VERSIONS = TableContract(
+    TrendingVersions,
+    "staging",
+    "one version of one day's trending list",
+    partitioned=False,
+    order_by=("digest_date", "version"),
+)
+TRENDING_ENTRY_VERSIONS = TableContract(
+    TrendingEntryVersions,
+    "staging",
+    "one repository of one trending-list version",
     partitioned=False,
     order_by=("digest_date", "content_sha256", "rank"),
 )

@@ -90,6 +90,8 @@ EXPECTED_ASSETS = {
     "digest_day",
     "digest_versions",
     "digest_entry_versions",
+    "trending_versions",
+    "trending_entry_versions",
     "stg_digest_entries",
     "digest_quarantine",
     "digest_files",

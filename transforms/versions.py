@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..schemas import DIGEST_ENTRY_VERSIONS, DIGEST_VERSIONS
+from ..schemas import DIGEST_ENTRY_VERSIONS, DIGEST_VERSIONS, TRENDING_ENTRY_VERSIONS, TRENDING_VERSIONS
+from .day_files import parse_trending
 from .digest_parser import parse_digest
 
 ENTRY_FACTS = ("rank", "arxiv_id", "title_en", "org_raw", "score", "tags", "upvotes", "stars")
+TRENDING_FACTS = ("rank", "repo_full_name", "language", "stars_total", "stars_today")
 
 
 @dataclass(frozen=True)
@@ -28,23 +30,34 @@ class Published:
     data: bytes | None
 
 
-def _read(version: Published) -> tuple[dict, list[dict]]:
+def _read(version: Published, kind: str) -> tuple[dict, list[dict]]:
     if version.data is None:
         row = {"content_sha256": None, "entries": 0, "quarantined": 0}
         return row, []
-    parsed = parse_digest(version.data, version.source_path, version.digest_date)
     sha = hashlib.sha256(version.data).hexdigest()
-    entries = [
-        {"digest_date": version.digest_date, "content_sha256": sha, **{k: e[k] for k in ENTRY_FACTS}}
-        for e in parsed.entries
-    ]
-    return {"content_sha256": sha, "entries": len(entries), "quarantined": len(parsed.quarantine)}, entries
+    facts: tuple[str, ...]
+    if kind == "github_trending":
+        trending = parse_trending(version.data, version.source_path, version.digest_date)
+        rows, facts, unreadable = trending.rows, TRENDING_FACTS, len(trending.errors)
+    else:
+        digest = parse_digest(version.data, version.source_path, version.digest_date)
+        rows, facts, unreadable = digest.entries, ENTRY_FACTS, len(digest.quarantine)
+    entries = [{"digest_date": version.digest_date, "content_sha256": sha, **{k: e[k] for k in facts}} for e in rows]
+    return {"content_sha256": sha, "entries": len(entries), "quarantined": unreadable}, entries
+
+
+# the two kinds of file whose versions are kept: (versions table, entries table)
+TABLES_OF = {
+    "paper_digest": (DIGEST_VERSIONS, DIGEST_ENTRY_VERSIONS),
+    "github_trending": (TRENDING_VERSIONS, TRENDING_ENTRY_VERSIONS),
+}
 
 
 def version_tables(
-    published: list[Published], recorded: pl.DataFrame, recorded_entries: pl.DataFrame
+    published: list[Published], recorded: pl.DataFrame, recorded_entries: pl.DataFrame, kind: str = "paper_digest"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(digest_versions, digest_entry_versions): the source's versions, plus every recorded one it no longer has.
+    """(versions, entries) of one kind of file (TABLES_OF): the source's versions, plus every recorded one it no
+    longer has.
 
     ``published`` is the source's whole history of digest files, oldest first (a plain folder: its current
     files). What was recorded before and is not in it any more (rewritten by a force-push, or a folder's file
@@ -53,7 +66,7 @@ def version_tables(
     rows, entries = [], []
     seen = set()
     for version in published:
-        row, version_entries = _read(version)
+        row, version_entries = _read(version, kind)
         key = (version.digest_date, version.source_path, version.commit, row["content_sha256"])
         if key in seen:  # a folder read twice in one call: the same version once
             continue
@@ -102,11 +115,12 @@ def version_tables(
             row.setdefault("superseded_by", None)
             row["is_current"] = bool(live) and row is live[-1] and row["content_sha256"] is not None
         out.extend(day_rows)
-    versions = pl.DataFrame(out, schema=DIGEST_VERSIONS.polars_schema) if out else DIGEST_VERSIONS.empty()
+    versions_table, entries_table = TABLES_OF[kind]
+    versions = pl.DataFrame(out, schema=versions_table.polars_schema) if out else versions_table.empty()
     known = {e["content_sha256"] for e in entries}
     old_entries = recorded_entries.filter(~pl.col("content_sha256").is_in(list(known)))
-    new_entries = pl.DataFrame(entries, schema=DIGEST_ENTRY_VERSIONS.polars_schema)
+    new_entries = pl.DataFrame(entries, schema=entries_table.polars_schema)
     all_entries = pl.concat([old_entries.select(new_entries.columns), new_entries]).unique(
-        ["digest_date", "content_sha256", "rank"], keep="first", maintain_order=True
+        keep="first", maintain_order=True
     )
-    return versions.select(list(DIGEST_VERSIONS.polars_schema)), all_entries
+    return versions.select(list(versions_table.polars_schema)), all_entries

@@ -78,6 +78,12 @@ def test_the_real_history_replayed_a_batch_at_a_time(capsys, tmp_path):
         ]
         current = query(data / "warehouse.duckdb", "SELECT sum(entries) FROM digest_versions WHERE is_current")[0][0]
         assert query(data / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(current,)]
+        trending_log = git(
+            upstream, "log", "--first-parent", "--format=", "--name-status", "--no-renames", "--", "*github_trending.md"
+        )
+        assert query(data / "warehouse.duckdb", "SELECT count(*) FROM trending_versions") == [
+            (len([line for line in trending_log.splitlines() if line]),)
+        ]  # the trending lists' versions are kept by the same rule
         if step:
             assert "changed since the last run" in out  # only the days the new commits touched ran
     # the whole history: 97 digest days, 102 versions, the five re-publications and what each changed

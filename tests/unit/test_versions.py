@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from papertrend.schemas import DIGEST_ENTRY_VERSIONS, DIGEST_VERSIONS
+from papertrend.schemas import DIGEST_ENTRY_VERSIONS, DIGEST_VERSIONS, TRENDING_ENTRY_VERSIONS, TRENDING_VERSIONS
 from papertrend.transforms.versions import Published, version_tables
-from tests.synthetic import digest_text, synthetic_entries
+from tests.synthetic import TRENDING, TRENDING_DAY, digest_text, synthetic_entries
 
 D1, D2 = dt.date(2026, 2, 3), dt.date(2026, 2, 4)
 T0 = dt.datetime(2026, 2, 4, 6, tzinfo=dt.UTC)
@@ -65,3 +65,21 @@ def test_a_folder_keeps_the_versions_it_saw():
         (1, "published", 2, False),
         (2, "republished", 5, True),
     ]
+
+
+def test_trending_lists_keep_their_versions_too():
+    path = f"output/{TRENDING_DAY}/github_trending.md"
+    again = TRENDING.replace("**Stars**: 1,200", "**Stars**: 1,250")  # the list published again, one count moved
+    history = [
+        Published(TRENDING_DAY, path, "c1", _at(0), TRENDING.encode()),
+        Published(TRENDING_DAY, path, "c2", _at(1), again.encode()),
+    ]
+    empty = TRENDING_VERSIONS.empty(), TRENDING_ENTRY_VERSIONS.empty()
+    versions, entries = version_tables(history, *empty, kind="github_trending")
+    assert TRENDING_VERSIONS.validate(versions) is None and TRENDING_ENTRY_VERSIONS.validate(entries) is None
+    assert versions.select("version", "change", "entries", "is_current").rows() == [
+        (1, "published", 2, False),
+        (2, "republished", 2, True),
+    ]
+    totals = entries.filter(entries["repo_full_name"] == "synthetic-owner/beta").sort("stars_total")["stars_total"]
+    assert totals.to_list() == [1200, 1250]
