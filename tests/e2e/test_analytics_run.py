@@ -95,20 +95,14 @@ def test_examples_build_the_model_views_and_a_safe_report(capsys, tmp_path, exam
     assert code == 0 and "trend_report.html" in out and (data / "report" / "org_share.png").exists()
 
 
+def _examples(data, end: str) -> tuple:
+    """`papertrend run` over the bundled examples from their first day to ``end``."""
+    return ("run", "--digests", EXAMPLES, "--data-dir", data, "--no-progress", "--start", "2026-03-13", "--end", end)
+
+
 def test_re_running_the_model_changes_nothing(capsys, tmp_path):
     data = tmp_path / "data"
-    args = (
-        "run",
-        "--digests",
-        EXAMPLES,
-        "--data-dir",
-        data,
-        "--no-progress",
-        "--start",
-        "2026-03-13",
-        "--end",
-        "2026-03-20",
-    )
+    args = _examples(data, "2026-03-20")
     assert run_cli(capsys, *args)[0] == 0
     tables = ("fct_paper_appearances", "dim_org", "dim_topic", "bridge_paper_topic", "fct_lab_tier_changes")
     before = {t: query(data / "warehouse.duckdb", f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
@@ -122,18 +116,7 @@ def test_materializing_one_table_of_the_model_writes_and_reports_only_that_table
     from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 
     data = tmp_path / "data"
-    args = (
-        "run",
-        "--digests",
-        EXAMPLES,
-        "--data-dir",
-        data,
-        "--no-progress",
-        "--start",
-        "2026-03-13",
-        "--end",
-        "2026-03-13",
-    )
+    args = _examples(data, "2026-03-13")
     assert run_cli(capsys, *args)[0] == 0
     topic_file = data / "lake" / "dim_topic" / "data.parquet"
     before = topic_file.stat().st_mtime_ns
