@@ -46,8 +46,9 @@ CHECKOUT := $(notdir $(CURDIR))
 typecheck: setup
 	@echo "$(CHECKOUT)" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$$' || \
 		{ echo "make typecheck: mypy names modules after the checkout's folder; rename '$(CHECKOUT)' to a Python identifier (e.g. papertrend)"; exit 2; }
-	cd .. && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml $(addprefix $(CHECKOUT)/,$(PRODUCT))
-	$(BIN)/pyright
+	@# mypy and pyright side by side (one core each); either failing fails the target
+	(cd .. && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml $(addprefix $(CHECKOUT)/,$(PRODUCT))) & \
+		mypy=$$!; $(BIN)/pyright; pyright=$$?; wait $$mypy && [ $$pyright -eq 0 ]
 	$(BIN)/lint-imports
 
 bench: setup

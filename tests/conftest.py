@@ -241,11 +241,30 @@ def s3_server():
     server.stop()
 
 
+# The files that take longest (`make test PYTEST_ARGS=--durations=20`), longest first: mostly waiting on
+# Dagster's daemon, a browser or a fresh environment, so they overlap well with the rest.
+LONGEST_FILES = (
+    "test_team_daemon.py",
+    "test_ui_browser.py",
+    "test_wheel.py",
+    "test_reliability.py",
+    "test_bench.py",
+    "test_object_lake.py",
+    "test_team.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """End-to-end tests (marked slow) first, in file order otherwise.
+    """The longest files first, then the other end-to-end tests (marked slow), in file order otherwise.
 
     With the suite spread over processes one file each (make test: ``--dist loadfile
     --no-loadscope-reorder``), the long files start first and the short ones fill in around them,
     instead of one long file running alone at the end.
     """
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+    def rank(item) -> tuple[int, bool]:
+        name = item.path.name
+        first = LONGEST_FILES.index(name) if name in LONGEST_FILES else len(LONGEST_FILES)
+        return first, item.get_closest_marker("slow") is None
+
+    items.sort(key=rank)
