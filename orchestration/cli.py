@@ -182,7 +182,7 @@ def cmd_run(args) -> int:
 
     console = Console(stderr=True)
     spec = args.digests or settings.digests_source()
-    digests_dir, changed, loaded = _read_source(spec, data_dir, console, ranged=bool(args.start or args.end))
+    digests_dir, changed, commit, loaded = _read_source(spec, data_dir, console, ranged=bool(args.start or args.end))
     sources = discover_digests(digests_dir)
     if changed is not None and not changed:
         console.print("nothing new in the repository since the last run: the warehouse is up to date")
@@ -198,15 +198,25 @@ def cmd_run(args) -> int:
         console.print(f"changed since the last run: {len(changed)} days ({min(changed)} .. {max(changed)})")
         ranges = consecutive_ranges(changed)  # one run per stretch of changed days: nothing else is re-run
     else:
-        ranges = [(args.start or min(sources), args.end or max(sources))]
+        days = sorted({*sources, *_days_with_files(digests_dir)})  # a trending list alone makes a day too
+        ranges = [(args.start or days[0], args.end or days[-1])]
     for first, last in ranges:
-        if code := _run_days(args, console, spec, data_dir, first, last):
+        if code := _run_days(args, console, spec, data_dir, first, last, commit):
             return code
     loaded()  # a repository's commit counts as loaded only once its runs succeeded
     return 0
 
 
-def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.date) -> int:
+def _days_with_files(folder: Path) -> set[dt.date]:
+    """The days some source file is for (from its path alone: nothing is read)."""
+    from ..transforms.discovery import STATS_NAME, date_from_path
+
+    paths = [*folder.rglob("*.md"), *folder.rglob(STATS_NAME)]
+    return {day for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            if (day := date_from_path(p.relative_to(folder)))}  # fmt: skip
+
+
+def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.date, commit: str | None = None) -> int:
     """One run of papertrend_job over ``start``..``end``, its progress shown, its summary printed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -215,6 +225,7 @@ def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.
         console.print(f"[yellow]note:[/] {note}")
 
     from .definitions import JOB_NAME, build_definitions
+    from .ingest.sensors import COMMIT_TAG
     from .instance import get_instance
 
     # Days before the first partition are added for this run; once loaded, the lake holds them and every
@@ -255,6 +266,7 @@ def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.
                     "dagster/asset_partition_range_start": start.isoformat(),
                     "dagster/asset_partition_range_end": end.isoformat(),
                     "papertrend/launched_by": "cli",
+                    **({COMMIT_TAG: commit} if commit else {}),
                 },
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
@@ -271,21 +283,23 @@ def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.
                 console.print(f"[red]step {event.step_key} failed:[/] {message}")
         console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
         return 1
-    _print_summary(data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()))
+    _print_summary(
+        data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()), args.digests
+    )
     return 0
 
 
 def _read_source(
     spec: str, data_dir: Path, console, ranged: bool
-) -> tuple[Path, list[dt.date] | None, Callable[[], None]]:
+) -> tuple[Path, list[dt.date] | None, str | None, Callable[[], None]]:
     """The folder a run reads, the days a repository changed since the last run (None: every day, or the range
-    the user gave) and what to call once the run succeeded. A plain folder is read as it is."""
+    the user gave), the commit read and what to call once the runs succeeded. A plain folder is read as it is."""
     from ..sources.git import GitError, GitSource, looks_like_git
     from ..transforms.discovery import date_from_path
     from ..warehouse import DataDir
 
     if not looks_like_git(spec):
-        return Path(spec), None, lambda: None
+        return Path(spec), None, None, lambda: None
     source = GitSource(spec, DataDir(data_dir).root / "source")
     try:
         fetched = source.fetch()
@@ -299,7 +313,7 @@ def _read_source(
     if not ranged and fetched.loaded is not None:
         paths = source.changed_paths(fetched.loaded, fetched.head)
         changed = sorted({day for path in paths if (day := date_from_path(path))})
-    return folder, changed, lambda: source.mark_loaded(fetched.head)
+    return folder, changed, fetched.head, lambda: source.mark_loaded(fetched.head)
 
 
 def _follow_run(
@@ -381,7 +395,9 @@ def _one_row(con: "duckdb.DuckDBPyConnection", query: str, parameters: object = 
     return row
 
 
-def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str, checks: str) -> None:
+def _print_summary(
+    data_dir: Path, start: dt.date, end: dt.date, elapsed: float, run_id: str, checks: str, digests: str | None = None
+) -> None:
     import duckdb
     from rich.console import Console
     from rich.table import Table
@@ -447,7 +463,8 @@ def _print_summary(data_dir: Path, start: dt.date, end: dt.date, elapsed: float,
     if report.exists():
         console.print(f"[bold]Trend report[/] {_shown(report)}  (charts: {_shown(data.report_dir)}/*.png)")
     console.print("[bold]See it in Dagster[/]")
-    console.print(f"  {papertrend} ui{data_option}   # then open http://127.0.0.1:3000")
+    digests_option = f" --digests {digests if '://' in digests else _shown(digests)}" if digests else ""
+    console.print(f"  {papertrend} ui{digests_option}{data_option}   # then open http://127.0.0.1:3000")
 
 
 def _print_enrichment(console, db: Path, start: dt.date, end: dt.date) -> None:

@@ -118,7 +118,7 @@ def test_console_script_end_to_end(tmp_path, digest):
     assert done.returncode == 0, done.stderr
     assert "2 loaded, 1 quarantined" in done.stdout and "stg_digest_entries" in done.stdout
     assert "papertrend run 2026-02-09 .. 2026-02-09 (1 day) in " in done.stdout  # one line, however narrow
-    assert "papertrend ui --data-dir warehouse-data" in done.stdout
+    assert "papertrend ui --digests digests --data-dir warehouse-data" in done.stdout  # the same source and data
     assert (tmp_path / "warehouse-data" / "warehouse.duckdb").exists()
     # piped, as in a script: no terminal width, so no value is cut to "2026-0…"
     wide = (

@@ -8,6 +8,7 @@ re-publication, a deletion, a force-push and an unreachable remote.
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -84,6 +85,13 @@ def test_the_real_history_replayed_a_batch_at_a_time(capsys, tmp_path):
         assert query(data / "warehouse.duckdb", "SELECT count(*) FROM trending_versions") == [
             (len([line for line in trending_log.splitlines() if line]),)
         ]  # the trending lists' versions are kept by the same rule
+        # every day from the first file's to the last file's has its row (a day with only a trending list too)
+        files = git(upstream, "ls-files", "*.md", "*stats.json").split()
+        dated = sorted({found[-1] for f in files if (found := re.findall(r"\d{4}-\d{2}-\d{2}", f))})
+        span = (dt.date.fromisoformat(dated[-1]) - dt.date.fromisoformat(dated[0])).days + 1
+        assert query(data / "warehouse.duckdb", "SELECT count(*), max(digest_date)::VARCHAR FROM digest_files") == [
+            (span, dated[-1])
+        ]
         if step:
             assert "changed since the last run" in out  # only the days the new commits touched ran
     # the whole history: 97 digest days, 102 versions, the five re-publications and what each changed
