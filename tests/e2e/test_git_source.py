@@ -61,7 +61,7 @@ def test_the_real_history_replayed_a_batch_at_a_time(capsys, tmp_path):
     assert git(upstream, "rev-list", "--count", "HEAD").strip() == "472"
     commits = git(upstream, "rev-list", "--first-parent", "--reverse", "HEAD").split()  # merges' second parents aside
     remote = upstream.as_uri()
-    for step, head in enumerate([commits[150], commits[300], commits[-1]]):
+    for step, head in enumerate([commits[220], commits[-1]]):  # two batches: the first load, then what landed
         git(upstream, "reset", "--quiet", "--hard", head)
         code, out = _run(capsys, remote, data)
         assert code == 0, out
