@@ -39,16 +39,21 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # The product's folders import one another relatively, so static tools read the checkout as it is: pyright
-# from here; mypy from the folder above, where the checkout is the package (its folder name must be a Python
-# identifier, as a plain `git clone` makes it). lint-imports checks the layering contract in pyproject.toml.
+# from here; mypy from the folder above, where the checkout is the package. When the checkout's folder name is
+# not a Python identifier (a CI clone, say), mypy reads it through a link named papertrend in a temporary folder.
+# lint-imports checks the layering contract in pyproject.toml.
 PRODUCT := orchestration transforms schemas sources warehouse
 CHECKOUT := $(notdir $(CURDIR))
 typecheck: setup
-	@echo "$(CHECKOUT)" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$$' || \
-		{ echo "make typecheck: mypy names modules after the checkout's folder; rename '$(CHECKOUT)' to a Python identifier (e.g. papertrend)"; exit 2; }
 	@# mypy and pyright side by side (one core each); either failing fails the target
-	(cd .. && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml $(addprefix $(CHECKOUT)/,$(PRODUCT))) & \
-		mypy=$$!; $(BIN)/pyright; pyright=$$?; wait $$mypy && [ $$pyright -eq 0 ]
+	@tmp=; if echo "$(CHECKOUT)" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$$'; then root=..; name=$(CHECKOUT); \
+	else tmp=$$(mktemp -d); root=$$tmp; name=papertrend; ln -s $(CURDIR) $$root/papertrend; \
+		echo "typecheck: '$(CHECKOUT)' is not a Python identifier, so mypy reads it as papertrend ($$root)"; fi; \
+	echo "mypy (from $$root) and pyright"; \
+	(cd $$root && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
+		$$(for d in $(PRODUCT); do printf '%s/%s ' $$name $$d; done)) & \
+	mypy=$$!; $(BIN)/pyright; pyright=$$?; wait $$mypy; mypy=$$?; [ -z "$$tmp" ] || rm -rf "$$tmp"; \
+	[ $$mypy -eq 0 ] && [ $$pyright -eq 0 ]
 	$(BIN)/lint-imports
 
 bench: setup
