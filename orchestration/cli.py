@@ -178,7 +178,7 @@ def cmd_run(args) -> int:
     _quiet_dagster()
     from rich.console import Console
 
-    from ..transforms.discovery import discover_digests
+    from ..transforms.discovery import days_of, discover_digests, source_paths
 
     console = Console(stderr=True)
     spec = args.digests or settings.digests_source()
@@ -198,22 +198,14 @@ def cmd_run(args) -> int:
         console.print(f"changed since the last run: {len(changed)} days ({min(changed)} .. {max(changed)})")
         ranges = consecutive_ranges(changed)  # one run per stretch of changed days: nothing else is re-run
     else:
-        days = sorted({*sources, *_days_with_files(digests_dir)})  # a trending list alone makes a day too
+        # a trending list alone makes a day too
+        days = sorted({*sources, *days_of(p.relative_to(digests_dir) for p in source_paths(digests_dir))})
         ranges = [(args.start or days[0], args.end or days[-1])]
     for first, last in ranges:
         if code := _run_days(args, console, spec, data_dir, first, last, commit):
             return code
     loaded()  # a repository's commit counts as loaded only once its runs succeeded
     return 0
-
-
-def _days_with_files(folder: Path) -> set[dt.date]:
-    """The days some source file is for (from its path alone: nothing is read)."""
-    from ..transforms.discovery import STATS_NAME, date_from_path
-
-    paths = [*folder.rglob("*.md"), *folder.rglob(STATS_NAME)]
-    return {day for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)
-            if (day := date_from_path(p.relative_to(folder)))}  # fmt: skip
 
 
 def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.date, commit: str | None = None) -> int:
@@ -295,7 +287,7 @@ def _read_source(
     """The folder a run reads, the days a repository changed since the last run (None: every day, or the range
     the user gave), the commit read and what to call once the runs succeeded. A plain folder is read as it is."""
     from ..sources.git import GitError, GitSource, looks_like_git
-    from ..transforms.discovery import date_from_path
+    from ..transforms.discovery import days_of
     from ..warehouse import DataDir
 
     if not looks_like_git(spec):
@@ -311,8 +303,7 @@ def _read_source(
     console.print(f"repository {spec} at {fetched.head[:12]}")
     changed = None
     if not ranged and fetched.loaded is not None:
-        paths = source.changed_paths(fetched.loaded, fetched.head)
-        changed = sorted({day for path in paths if (day := date_from_path(path))})
+        changed = sorted(days_of(source.changed_paths(fetched.loaded, fetched.head)))
     return folder, changed, fetched.head, lambda: source.mark_loaded(fetched.head)
 
 

@@ -65,21 +65,26 @@ class GitSource:
         self._state = self.root / "state.json"
 
     # --- git ---------------------------------------------------------------------------------------------
-    def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
-        command = ["git", "--git-dir", str(self.mirror), *args]
+    def _run(self, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+        """``git ARGS``, never prompting; a return code outside ``ok`` is a GitError naming the command."""
         environment = os.environ | {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
             done = subprocess.run(
-                command, input=stdin, capture_output=True, timeout=GIT_TIMEOUT_S, env=environment, check=False
+                ["git", *args], input=stdin, capture_output=True, timeout=GIT_TIMEOUT_S, env=environment, check=False
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed (Debian: apt-get install git)") from exc
         except subprocess.TimeoutExpired as exc:
             raise GitError(f"git {args[0]} took longer than {GIT_TIMEOUT_S} s") from exc
-        if done.returncode != 0:
+        if done.returncode not in ok:
             said = done.stderr.decode(errors="replace").strip().splitlines()
-            raise GitError(f"git {' '.join(args[:2])} failed: {said[-1] if said else done.returncode}")
-        return done.stdout
+            shown = [a for a in args if a != str(self.mirror) and a != "--git-dir"][:2]
+            raise GitError(f"git {' '.join(shown)} failed: {said[-1] if said else done.returncode}")
+        return done
+
+    def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        """A git command on the mirror; its output."""
+        return self._run("--git-dir", str(self.mirror), *args, stdin=stdin).stdout
 
     def _rev(self, name: str) -> str | None:
         try:
@@ -110,16 +115,7 @@ class GitSource:
                 self.root.mkdir(parents=True, exist_ok=True)
                 partial = self.root / "mirror.git.partial"
                 shutil.rmtree(partial, ignore_errors=True)
-                done = subprocess.run(
-                    ["git", "clone", "--mirror", "--quiet", self.remote, str(partial)],
-                    capture_output=True,
-                    timeout=GIT_TIMEOUT_S,
-                    env=os.environ | {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-                    check=False,
-                )
-                if done.returncode != 0:
-                    said = done.stderr.decode(errors="replace").strip().splitlines()
-                    raise GitError(f"git clone {self.remote} failed: {said[-1] if said else done.returncode}")
+                self._run("clone", "--mirror", "--quiet", self.remote, str(partial))
                 os.replace(partial, self.mirror)
             else:
                 self._git("fetch", "--prune", "--force", "--quiet", "origin")
@@ -144,12 +140,8 @@ class GitSource:
         """Whether ``commit`` is in ``head``'s history."""
         if self._rev(commit) is None:
             return False
-        done = subprocess.run(
-            ["git", "--git-dir", str(self.mirror), "merge-base", "--is-ancestor", commit, head],
-            capture_output=True,
-            check=False,
-        )
-        return done.returncode == 0
+        answer = self._run("--git-dir", str(self.mirror), "merge-base", "--is-ancestor", commit, head, ok=(0, 1))
+        return answer.returncode == 0
 
     # --- reading -------------------------------------------------------------------------------------------
     def checkout(self, commit: str) -> Path:

@@ -154,6 +154,19 @@ class SourceTree:
         return out
 
 
+def source_paths(root: Path) -> list[Path]:
+    """Every ``*.md`` and ``stats.json`` file under ``root``, sorted; hidden folders (``.git``) left out."""
+    candidates = sorted({*root.rglob("*.md"), *root.rglob(STATS_NAME)})
+    return [
+        p for p in candidates if not any(part.startswith(".") for part in p.relative_to(root).parts) and p.is_file()
+    ]
+
+
+def days_of(paths) -> set[dt.date]:
+    """The days some paths are for (each path's last date), from the paths alone."""
+    return {day for path in paths if (day := date_from_path(path))}
+
+
 def scan_sources(root: str | Path) -> SourceTree:
     """List and classify every ``*.md`` and ``stats.json`` under ``root``."""
     root = Path(root).resolve()
@@ -161,11 +174,8 @@ def scan_sources(root: str | Path) -> SourceTree:
         raise FileNotFoundError(f"digests folder not found: {root}")
     folder_date = date_from_path(root)
     tree = SourceTree(root)
-    candidates = sorted({*root.rglob("*.md"), *root.rglob(STATS_NAME)})
-    for path in candidates:
+    for path in source_paths(root):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
         try:
             data = path.read_bytes()
         except OSError as exc:

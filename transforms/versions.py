@@ -16,6 +16,8 @@ from .day_files import parse_trending
 from .digest_parser import parse_digest
 
 ENTRY_FACTS = ("rank", "arxiv_id", "title_en", "org_raw", "score", "tags", "upvotes", "stars")
+# what a recorded version keeps when the source no longer has it; the rest is worked out again
+RECORDED = ("digest_date", "source_path", "commit", "committed_at", "content_sha256", "entries", "quarantined")
 TRENDING_FACTS = ("rank", "repo_full_name", "language", "stars_total", "stars_today")
 
 
@@ -87,12 +89,7 @@ def version_tables(
         key = (old["digest_date"], old["source_path"], old["commit"], old["content_sha256"])
         if key not in seen:
             seen.add(key)
-            kept.append({k: old[k] for k in ("digest_date", "source_path", "commit", "committed_at")} | {
-                "content_sha256": old["content_sha256"],
-                "entries": old["entries"],
-                "quarantined": old["quarantined"],
-                "in_history": False,
-            })  # fmt: skip
+            kept.append({k: old[k] for k in RECORDED} | {"in_history": False})
     ordered = sorted(
         [(0, i, r) for i, r in enumerate(kept)] + [(1, i, r) for i, r in enumerate(rows)],
         key=lambda t: (t[2]["digest_date"], t[0], t[1]),

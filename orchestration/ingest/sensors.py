@@ -19,7 +19,7 @@ import dagster as dg
 
 from ...schemas import DIGEST_FILES
 from ...sources.git import GitError, GitSource
-from ...transforms.discovery import date_from_path, file_sha256
+from ...transforms.discovery import days_of, file_sha256
 from ...warehouse import Lake
 from ..resources import PapertrendConfig
 
@@ -74,8 +74,7 @@ def _repository_tick(context, papertrend: PapertrendConfig, source: GitSource, f
     if base is None:
         days = [d for d in papertrend.discover() if first <= d <= last]
     else:
-        paths = source.changed_paths(base, fetched.head)
-        days = sorted({d for p in paths if (d := date_from_path(p)) and first <= d <= last})
+        days = sorted(d for d in days_of(source.changed_paths(base, fetched.head)) if first <= d <= last)
     if fetched.note:
         context.log.info(fetched.note)
     requests = [
