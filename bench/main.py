@@ -460,7 +460,9 @@ def main(argv=None) -> int:
     )
     yesterday = clock.yesterday_utc()
     figures: dict = {"machine": info}
-    postgres = start_postgres()
+    # quick: the functional smoke test on the local instance; PostgreSQL's pairs are the full run's (and the
+    # team tests' functional check), not worth a cluster's start in CI
+    postgres = None if args.quick else start_postgres()
 
     def on_postgres(key: str, label: str, corpus_root: Path, daily: dict, offline: bool = False) -> None:
         """The same backfill on a PostgreSQL instance (through PgBouncer), beside the SQLite one and its bare
