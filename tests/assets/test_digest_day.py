@@ -2,6 +2,7 @@
 quarantine and into the day's check, and a re-materialized day that replaces itself. All digests are SYNTHETIC."""
 
 import datetime as dt
+import logging
 
 import dagster as dg
 import polars as pl
@@ -62,6 +63,11 @@ def test_a_range_in_one_run_quarantines_the_bad_entry_and_its_check_says_where(l
         checks = {e.partition: e for e in result.get_asset_check_evaluations() if e.check_name == DAY_CHECK}
         assert set(checks) == set(materialized)
         assert checks[FIRST.isoformat()].passed and checks[LAST.isoformat()].passed
+        # the run's log says nothing about checks "not yielded": they were reported, and nothing above INFO
+        logged = [r.event_log_entry for r in instance.get_records_for_run(result.run_id).records]
+        messages = [e.user_message for e in logged if not e.is_dagster_event]
+        assert messages and not [m for m in messages if "did not yield" in m]
+        assert not [e.user_message for e in logged if e.level >= logging.WARNING]
 
     # nothing lost: two entries loaded, the third held in quarantine with its file, line and field
     assert _partition(data, "stg_digest_entries", BAD).height == 2
