@@ -47,5 +47,5 @@ def require_contract(table: TableContract, frames: dict[str, pl.DataFrame]) -> N
 
 
 def first_days(counts_by_day: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
-    """A whole-table check's days to look at: the first ``limit`` (day, count) rows as a Markdown list."""
-    return dg.MetadataValue.md("\n".join(f"- {day}: {n}" for day, n in counts_by_day.head(limit).iter_rows()) or "none")
+    """A failing whole-table check's days to look at: the first ``limit`` (day, count) rows as a Markdown list."""
+    return dg.MetadataValue.md("\n".join(f"- {day}: {n}" for day, n in counts_by_day.head(limit).iter_rows()))

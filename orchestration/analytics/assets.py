@@ -160,36 +160,64 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         if name in selected:
             yield dg.MaterializeResult(asset_key=name, metadata=metadata)
     unreproduced = facts.unreproduced
-    evaluations: list[tuple[TableContract, str, bool, Metadata]] = [
-        (DIM_ORG, "orgs_reviewed", not facts.unreviewed, {"unreviewed": dg.MetadataValue.json(facts.unreviewed[:50])}),
+    evaluations: list[tuple[TableContract, str, bool, str, Metadata]] = [
+        (
+            DIM_ORG,
+            "orgs_reviewed",
+            not facts.unreviewed,
+            _orgs_line(facts.unreviewed),
+            {
+                "unreviewed": len(facts.unreviewed),
+                **({"names": dg.MetadataValue.json(facts.unreviewed[:50])} if facts.unreviewed else {}),
+            },
+        ),
         (
             BRIDGE_PAPER_TOPIC,
             "topic_coverage",
             facts.coverage >= TOPIC_COVERAGE_TARGET,
+            f"{facts.labelled:,} of {facts.papers:,} papers have a topic ({facts.coverage:.1%}); the target is "
+            f"{TOPIC_COVERAGE_TARGET:.0%}"
+            + (
+                f", {TOPIC_COVERAGE_TARGET - facts.coverage:.1%} short"
+                if facts.coverage < TOPIC_COVERAGE_TARGET
+                else ""
+            ),
             {"coverage": round(facts.coverage, 4), "unlabelled": facts.papers - facts.labelled},
         ),
         (
             FCT_PAPER_APPEARANCES,
             "scores_explained",
             facts.flagged.height == 0,
+            f"every one of {fct.height:,} appearances has the score its tags and counts give"
+            if facts.flagged.height == 0
+            else f"{facts.flagged.height:,} of {fct.height:,} appearances, on {facts.flagged_days.height:,} days from "
+            f"{facts.flagged_days.get_column('digest_date').min()}, have a score the formula does not give",
             {
                 "flagged": facts.flagged.height,
                 "days_flagged": facts.flagged_days.height,
-                "first_days_flagged": first_days(facts.flagged_days),
+                **({"first_days_flagged": first_days(facts.flagged_days)} if facts.flagged.height else {}),
             },
         ),
         (
             FCT_SELECTION_AUDIT,
             "selection_reproduced",
             unreproduced.height == 0,
+            f"the formula and cut pick the printed papers on all {facts.audit_days.height:,} days audited"
+            if unreproduced.height == 0
+            else f"{unreproduced.height:,} of {facts.audit_days.height:,} days not reproduced, from "
+            f"{unreproduced.get_column('digest_date').min()} ({', '.join(_reasons(unreproduced)[:3])})",
             {
                 "days": facts.audit_days.height,
                 "days_not_reproduced": unreproduced.height,
-                "first_days_not_reproduced": first_days(
-                    unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
-                ),
-                "reasons": dg.MetadataValue.json(
-                    sorted({r for rs in unreproduced.get_column("reasons").to_list() for r in rs})
+                **(
+                    {
+                        "first_days_not_reproduced": first_days(
+                            unreproduced.select("digest_date", pl.col("reasons").list.join(", "))
+                        ),
+                        "reasons": dg.MetadataValue.md("\n".join(f"- {r}" for r in _reasons(unreproduced))),
+                    }
+                    if unreproduced.height
+                    else {}
                 ),
             },
         ),
@@ -202,9 +230,21 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
                 check_name=check,
                 passed=passed,
                 severity=dg.AssetCheckSeverity.WARN,
+                description=line,
                 metadata=metadata,
             )
-            for table, check, passed, metadata in evaluations
+            for table, check, passed, line, metadata in evaluations
             if check in checks
         ],
     )
+
+
+def _orgs_line(unreviewed: list[str]) -> str:
+    if not unreviewed:
+        return "every organization printed in the digests is in the reviewed table (transforms/orgs)"
+    shown = ", ".join(unreviewed[:3]) + (f" (+{len(unreviewed) - 3} more)" if len(unreviewed) > 3 else "")
+    return f"{len(unreviewed):,} printed organizations are not reviewed yet: {shown}"
+
+
+def _reasons(unreproduced: pl.DataFrame) -> list[str]:
+    return sorted({r for rs in unreproduced.get_column("reasons").to_list() for r in rs})

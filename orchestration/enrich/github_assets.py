@@ -128,6 +128,7 @@ def _switched_off(context: dg.AssetExecutionContext):
         check_name=DIGEST_VS_HISTORY,
         passed=True,
         severity=dg.AssetCheckSeverity.WARN,
+        description="not compared: GitHub enrichment is off (PAPERTREND_GITHUB=off)",
         metadata={"skipped": "PAPERTREND_GITHUB=off"},
     )
 
@@ -140,6 +141,7 @@ def _digest_vs_history(digest: pl.DataFrame, fct: pl.DataFrame) -> dg.AssetCheck
         check_name=DIGEST_VS_HISTORY,
         passed=disagree.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
+        description=_digest_vs_history_line(compared, disagree, by_day),
         metadata={
             "compared": compared.height,
             "disagreements": disagree.height,
@@ -147,8 +149,22 @@ def _digest_vs_history(digest: pl.DataFrame, fct: pl.DataFrame) -> dg.AssetCheck
             "days_disagreeing": by_day.height,
             # polars types a Series' max as any Python scalar; abs_diff is an integer column (None when empty)
             "max_abs_diff": int(cast(int | None, compared.get_column("abs_diff").max()) or 0),
-            "first_days_disagreeing": first_days(by_day),
+            **({"first_days_disagreeing": first_days(by_day)} if by_day.height else {}),
         },
+    )
+
+
+def _digest_vs_history_line(compared: pl.DataFrame, disagree: pl.DataFrame, by_day: pl.DataFrame) -> str:
+    if compared.height == 0:
+        return "nothing to compare: no star count printed in a digest has a day in the star history yet"
+    if disagree.height == 0:
+        return f"all {compared.height:,} star counts printed in the digests agree with the star history"
+    worst = disagree.sort("abs_diff", descending=True).row(0, named=True)
+    return (
+        f"{disagree.height:,} of {compared.height:,} printed star counts disagree with the star history, on "
+        f"{by_day.height:,} days from {by_day.get_column('star_date').min()}; the largest: "
+        f"repository {worst['repo_id']} on {worst['star_date']}: printed {worst['stars_total']:,}, history "
+        f"{worst['history_total']:,} (off by {worst['abs_diff']:,})"
     )
 
 

@@ -132,6 +132,26 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
         [dg.AssetCheckKey(dg.AssetKey("bridge_paper_topic"), "topic_coverage")]
     )
     assert coverage.partition_key is None and coverage.is_current
+    # every check result of the run says in one line what it found; none says "none" about anything
+    evaluations = [
+        r.event_log_entry.dagster_event.event_specific_data
+        for r in instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    ]
+    assert {e.check_name for e in evaluations} >= {
+        "day_checks",
+        "papers_enriched",
+        "topic_coverage",
+        "scores_explained",
+    }
+    for evaluation in evaluations:
+        assert evaluation.description and "\n" not in evaluation.description, evaluation
+        assert "none" not in [str(v.value).strip().lower() for v in evaluation.metadata.values()], evaluation
+    [enriched] = [e for e in evaluations if e.check_name == "papers_enriched"]
+    papers = enriched.metadata["papers"].value
+    assert not enriched.passed and enriched.description.startswith(
+        f"{papers} of {papers} papers lack arXiv metadata ({papers} pending), on 2 days from {D1}"
+    )
+    assert enriched.metadata["papers_pending"].value == papers  # papers, as "papers" counts them
 
 
 def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_path):
