@@ -23,7 +23,7 @@ from .enrich.github_assets import github_stars
 from .ingest.assets import build_day_assets
 from .ingest.sensors import build_digest_sensor
 from .ingest.versions import digest_versions
-from .instance import SERVICE_TAGS, build_dead_run_sensor
+from .instance import RUN_QUEUE_TAGS, build_dead_run_sensor
 from .partitions import SINGLE_RUN, daily_partitions
 from .publish.assets import analyst_warehouse, trend_report
 from .resources import config_from_env, enrichment_from_env
@@ -77,7 +77,7 @@ def build_definitions(
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
-        tags=SERVICE_TAGS,  # the run queue starts one run per tag at a time (orchestration/instance.py)
+        tags=RUN_QUEUE_TAGS,  # the run queue starts one run per tag at a time (orchestration/instance.py)
         description=(
             "Everything, for a range of days, as one run: the days' own tables (ingest, Hugging Face lists), then "
             "the whole-history tables they feed (enrichment, model, warehouse, report)."

@@ -142,9 +142,8 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         },
         FCT_LAB_TIER_CHANGES.name: {
             "dagster/row_count": changes.height,
-            "rule_change_dates": dg.MetadataValue.json(
-                sorted({d.isoformat() for d in changes.get_column("rule_change_date")})
-            ),
+            "rule_change_dates": ", ".join(sorted({d.isoformat() for d in changes.get_column("rule_change_date")}))
+            or "no change of the tier rules",
         },
         FCT_SELECTION_AUDIT.name: {
             "dagster/row_count": audit.height,
@@ -168,7 +167,11 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             _orgs_line(facts.unreviewed),
             {
                 "unreviewed": len(facts.unreviewed),
-                **({"names": dg.MetadataValue.json(facts.unreviewed[:50])} if facts.unreviewed else {}),
+                **(
+                    {"names": dg.MetadataValue.md("\n".join(f"- {n}" for n in facts.unreviewed[:50]))}
+                    if facts.unreviewed
+                    else {}
+                ),
             },
         ),
         (

@@ -37,10 +37,10 @@ def analyst_warehouse(context: dg.AssetExecutionContext, papertrend: PapertrendC
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(data.analyst_db)),
-            "size_bytes": size,
+            "size_mib": round(size / 2**20, 1),  # a number (Dagster plots it across runs), in people's unit
             "stale_temporaries_removed": swept,
             "row_counts": dg.MetadataValue.md(_markdown_counts(counts)),
-            "views": dg.MetadataValue.json(views),
+            "views": dg.MetadataValue.md(", ".join(f"`{view}`" for view in sorted(views))),
             "query_with": dg.MetadataValue.md(f"```\nduckdb -readonly {data.analyst_db}\n```"),
         }
     )
@@ -73,5 +73,5 @@ def trend_report(context: dg.AssetExecutionContext, papertrend: PapertrendConfig
             + [f"| {name.replace('|', '/')} | {n:,} | {share:.1%} |" for name, n, share in report.top_orgs]
         )
     )
-    metadata["rule_changes"] = dg.MetadataValue.json([d.isoformat() for d, _ in report.rule_changes])
+    metadata["rule_changes"] = ", ".join(d.isoformat() for d, _ in report.rule_changes) or "no change of the tier rules"
     return dg.MaterializeResult(metadata=metadata)

@@ -8,7 +8,7 @@ import sys
 import dagster as dg
 
 from papertrend.orchestration.definitions import JOB_NAME, build_definitions
-from papertrend.orchestration.instance import SERVICE_TAGS
+from papertrend.orchestration.instance import RUN_QUEUE_TAGS
 from tests.conftest import REPO, run_cli
 from tests.helpers import EXPECTED_ASSETS, EXPECTED_CHECKS, PER_DAY
 from tests.synthetic import synthetic_entries, write_digest
@@ -67,7 +67,7 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
         ),
     }
     assert defs.resolve_sensor_def("dead_run_monitor").default_status == dg.DefaultSensorStatus.RUNNING
-    assert defs.resolve_job_def(JOB_NAME).tags == SERVICE_TAGS
+    assert defs.resolve_job_def(JOB_NAME).tags == RUN_QUEUE_TAGS
     stg = graph.get(dg.AssetKey("stg_digest_entries"))
     columns = [c.name for c in stg.metadata["dagster/column_schema"].columns]
     assert columns[:3] == ["digest_date", "rank", "is_golden"] and "source_sha256" in columns
