@@ -2,7 +2,8 @@
 
 "Changed" is judged by content (SHA-256), against what the lake says was loaded for each date, so
 a touched-but-identical file requests nothing and a date edited while Dagster was down is still
-noticed. The cursor only caches hashes by (size, mtime) so unchanged files are not re-read.
+noticed. Hashes are cached by (size, mtime) in ``<data dir>/source/file_hashes.json`` so unchanged files
+are not re-read; the cursor only says what the folder held at the last tick (days, files, newest day).
 Consecutive changed dates become one single-run range; each request's run key names the dates and
 their hashes, so the same change is never requested twice.
 
@@ -96,7 +97,6 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         ),
     )
     def digest_files_sensor(context: dg.SensorEvaluationContext, papertrend: PapertrendConfig):
-        cache: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
         first_key = partitions_def.get_first_partition_key()
         if first_key is None:  # the first day has not ended yet: no partition exists to request
             return dg.SkipReason("No digest partition yet: the first day has not ended.")
@@ -106,6 +106,8 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         source = papertrend.git()
         if source is not None:
             return _repository_tick(context, papertrend, source, first, last)
+        cache_file = papertrend.data.root / "source" / "file_hashes.json"
+        cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.exists() else {}
         current: dict[dt.date, str] = {}
         new_cache: dict[str, list] = {}
         for day, source in papertrend.discover().items():
@@ -128,6 +130,16 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
                 :16
             ]
             requests.append(_range_request(start, end, f"{start}..{end}:{run_key}"))
-        return dg.SensorResult(run_requests=requests, cursor=json.dumps(new_cache))
+        if new_cache != cache:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache_file.with_suffix(".tmp")
+            partial.write_text(json.dumps(new_cache))
+            partial.replace(cache_file)  # whole or not at all: a tick killed mid-write leaves the old cache
+        seen = {
+            "days": len(current),
+            "files": len(new_cache),
+            "newest_day": max(current).isoformat() if current else None,
+        }
+        return dg.SensorResult(run_requests=requests, cursor=json.dumps(seen))
 
     return digest_files_sensor

@@ -1,6 +1,7 @@
 """The code location: what it holds, and how its sensor and schedule decide what to run."""
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -97,6 +98,9 @@ def test_sensor_requests_exactly_new_changed_and_deleted_days(capsys, tmp_path):
     os.environ.update(PAPERTREND_DIGESTS_DIR=str(root), PAPERTREND_DATA_DIR=str(data))
     ranges, cursor = _evaluate_sensor(build_definitions())
     assert ranges == [("2026-02-02", "2026-02-04"), ("2026-02-09", "2026-02-09")]
+    # the cursor says what the folder held, in a line; the files' hashes are cached in the data dir instead
+    assert json.loads(cursor) == {"days": len(days), "files": len(days), "newest_day": "2026-02-09"}
+    assert len(json.loads((data / "source" / "file_hashes.json").read_text())) == len(days)
 
     assert run_cli(capsys, "run", "--no-progress")[0] == 0
     defs = build_definitions()
