@@ -21,6 +21,8 @@ ENV_DATA_DIR = "PAPERTREND_DATA_DIR"
 ENV_PARTITIONS_START = "PAPERTREND_PARTITIONS_START"
 ENV_OFFLINE = "PAPERTREND_OFFLINE"
 ENV_REFRESH = "PAPERTREND_REFRESH"
+ENV_OWNER = "PAPERTREND_OWNER"
+DEFAULT_OWNER = "team:papertrend"
 
 
 def env_float(name: str, default: float) -> float:
@@ -74,3 +76,11 @@ def partitions_start() -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{ENV_PARTITIONS_START}={value!r} is not a date YYYY-MM-DD") from None
+
+
+def owner() -> str:
+    """Who owns the assets, as the UI shows and filters by it: an e-mail address or ``team:NAME``."""
+    value = os.environ.get(ENV_OWNER) or DEFAULT_OWNER
+    if "@" not in value and not value.startswith("team:"):
+        raise ValueError(f"{ENV_OWNER}={value!r}: give an e-mail address or team:NAME")
+    return value

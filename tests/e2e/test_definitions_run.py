@@ -49,6 +49,7 @@ def test_code_location_loads_with_every_asset_check_sensor_schedule():
     assert schedule.job_name == JOB_NAME and schedule.cron_schedule == "0 9 * * *"
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
+        assert node.owners == ["team:papertrend"], key  # the UI's owner filter finds every asset
         if key.to_user_string() in PER_DAY:
             assert node.partitions_def is not None and node.backfill_policy == dg.BackfillPolicy.single_run()
         else:

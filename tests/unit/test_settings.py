@@ -5,7 +5,7 @@ import os
 import pytest
 
 from papertrend.orchestration.resources import enrichment_from_env
-from papertrend.orchestration.settings import env_flag
+from papertrend.orchestration.settings import env_flag, owner
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,12 @@ def test_an_unknown_word_is_an_error_naming_the_variable():
     os.environ["PAPERTREND_OFFLINE"] = "offline-please"
     with pytest.raises(ValueError, match="PAPERTREND_OFFLINE='offline-please': expected one of 1, true, yes, on"):
         env_flag("PAPERTREND_OFFLINE")
+
+
+def test_the_owner_is_a_team_or_an_address():
+    assert owner() == "team:papertrend"
+    os.environ["PAPERTREND_OWNER"] = "data@example.org"
+    assert owner() == "data@example.org"
+    os.environ["PAPERTREND_OWNER"] = "data engineers"
+    with pytest.raises(ValueError, match="PAPERTREND_OWNER='data engineers': give an e-mail address or team:NAME"):
+        owner()
