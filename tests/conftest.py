@@ -51,6 +51,14 @@ def pytest_sessionfinish(session, exitstatus):
         print(f"\ntest files kept in {folder} (in RAM: remove it when done)")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item (``item.report_call``), for fixtures that act on a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture(autouse=True)
 def _restore_environ():
     """Tests set papertrend's variables (and the instance sets DAGSTER_HOME); give each test a clean copy back.
