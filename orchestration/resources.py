@@ -10,7 +10,7 @@ from ..sources.git import GitSource, looks_like_git
 from ..sources.http import RateLimiter, RetryPolicy, shared_limiter
 from ..sources.pacing import postgres_ledger
 from ..transforms.discovery import SourceTree, discover_digests, scan_sources
-from ..warehouse import ENV_LAKE_URL, DataDir
+from ..warehouse import DataDir
 from . import settings
 from .instance import ENV_POSTGRES_URL, record_worker
 
@@ -20,8 +20,14 @@ def _from_env(name: str, default: str) -> str: ...
 @overload
 def _from_env(name: str, default: None) -> str | None: ...
 def _from_env(name: str, default: str | None) -> str | None:
-    """An EnvVar when the variable is set (the UI then shows where the value came from), else the default."""
+    """A secret: an EnvVar when the variable is set (the UI shows the variable's name, never the value), else the
+    default. Dagster resolves it in the run's process."""
     return dg.EnvVar(name) if os.environ.get(name) else default  # an EnvVar is a str: config resolves it later
+
+
+def _value(name: str, default: str) -> str:
+    """A setting that is no secret (a folder, a public URL): its value, which the UI's resource page shows."""
+    return os.environ.get(name) or default
 
 
 class PapertrendConfig(dg.ConfigurableResource):
@@ -70,9 +76,9 @@ class PapertrendConfig(dg.ConfigurableResource):
 def config_from_env(digests_dir: str | Path | None = None, data_dir: Path | None = None) -> PapertrendConfig:
     """Each folder from the option when given (the CLI), else its environment variable, else the default."""
     return PapertrendConfig(
-        digests_dir=str(digests_dir) if digests_dir else _from_env(settings.ENV_DIGESTS_DIR, settings.digests_source()),
-        data_dir=str(data_dir) if data_dir else _from_env(settings.ENV_DATA_DIR, str(settings.data_dir())),
-        lake_url=_from_env(ENV_LAKE_URL, None),
+        digests_dir=str(digests_dir) if digests_dir else settings.digests_source(),
+        data_dir=str(data_dir) if data_dir else str(settings.data_dir()),
+        lake_url=settings.lake_url(),
     )
 
 
@@ -155,12 +161,12 @@ def enrichment_from_env(offline: bool = False, refresh: bool = False) -> Enrichm
     the run's process and records only the variable's name.
     """
     return EnrichmentConfig(
-        arxiv_url=_from_env("ARXIV_API_URL", arxiv.DEFAULT_URL),
+        arxiv_url=_value("ARXIV_API_URL", arxiv.DEFAULT_URL),
         arxiv_min_interval_s=settings.env_float("ARXIV_MIN_INTERVAL_S", 3.0),
-        hf_url=_from_env("HF_API_URL", huggingface.DEFAULT_URL),
+        hf_url=_value("HF_API_URL", huggingface.DEFAULT_URL),
         hf_min_interval_s=settings.env_float("HF_MIN_INTERVAL_S", 0.6),
         github_enabled=settings.env_flag("PAPERTREND_GITHUB", default=True),
-        github_url=_from_env("GITHUB_API_URL", github.DEFAULT_URL),
+        github_url=_value("GITHUB_API_URL", github.DEFAULT_URL),
         github_min_interval_s=settings.env_float("GITHUB_MIN_INTERVAL_S", 0.0),
         offline=offline or settings.env_flag(settings.ENV_OFFLINE),
         refresh=refresh or settings.env_flag(settings.ENV_REFRESH),

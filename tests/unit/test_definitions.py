@@ -62,7 +62,8 @@ def test_settings_reach_assets_as_resources_and_secrets_only_by_name(tmp_path):
     os.environ.update(GITHUB_TOKEN="ghp_SYNTHETIC0123456789", PAPERTREND_DATA_DIR=str(tmp_path / "from-env"))
     enrichment = build_definitions().resources["enrichment"]
     assert isinstance(enrichment.github_token, dg.EnvVar) and enrichment.github_token.env_var_name == "GITHUB_TOKEN"
-    assert build_definitions().resources["papertrend"].data_dir == dg.EnvVar("PAPERTREND_DATA_DIR")
+    # a folder is no secret: the resource holds (and the UI's resource page shows) the folder itself
+    assert build_definitions().resources["papertrend"].data_dir == str(tmp_path / "from-env")
 
     before = dict(os.environ)
     defs = build_definitions(tmp_path / "digests", tmp_path / "data", offline=True, refresh=True)
