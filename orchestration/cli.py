@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # duckdb is imported where it is used: most commands never op
     import duckdb
 
 MODULE = "papertrend.orchestration.definitions"  # the code location
+OFFLINE_HELP = "send no network request (enrichment records what it could not fetch); env PAPERTREND_OFFLINE"
 
 
 class CliError(Exception):
@@ -86,9 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", type=_date, help="first day (default: earliest digest found)")
     run.add_argument("--end", type=_date, help="last day (default: latest digest found)")
-    run.add_argument(
-        "--offline", action="store_true", help="send no network request (enrichment records what it could not fetch)"
-    )
+    run.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     run.add_argument("--refresh", action="store_true", help="fetch arXiv and Hugging Face data again even when cached")
     run.add_argument("--no-progress", action="store_true", help="no progress display")
 
@@ -121,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--data-dir", type=Path)
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
 
     serve = commands.add_parser(
         "serve", help="one process of a team deployment (docs/deployment.md): webserver, daemon or code server"
@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--code-server", metavar="HOST:PORT", help="the code server to load definitions from (webserver, daemon)"
     )
+    serve.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     return parser
 
 
@@ -148,11 +149,13 @@ def _prepare_instance(data_dir: Path) -> Path:
     return prepare_home(Path(os.environ.get("DAGSTER_HOME") or DataDir(data_dir).dagster_home))
 
 
-def _code_location_env(digests: str | None, data_dir: Path) -> dict[str, str]:
+def _code_location_env(digests: str | None, data_dir: Path, offline: bool) -> dict[str, str]:
     """The environment of the processes ``ui`` and ``serve`` start: the code location reads its settings there."""
     env = dict(os.environ, **{settings.ENV_DATA_DIR: str(data_dir)})
     if digests is not None:
         env[settings.ENV_DIGESTS_DIR] = str(digests)
+    if offline:
+        env[settings.ENV_OFFLINE] = "1"
     return env
 
 
@@ -694,7 +697,7 @@ def cmd_ui(args) -> int:
     from .instance import get_instance
 
     get_instance()  # storage created (and a team instance's pools set) once, before the processes open it
-    env = _code_location_env(args.digests, data_dir)
+    env = _code_location_env(args.digests, data_dir, args.offline)
     commands = [serve_command("webserver", args.host, args.port, None), serve_command("daemon", args.host, None, None)]
     print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it", flush=True)
     processes: list[subprocess.Popen] = []
@@ -742,7 +745,7 @@ def cmd_serve(args) -> int:
     command = serve_command(args.role, args.host, args.port, args.code_server)
     executable = Path(sys.executable).parent / command[0]
     print(f"papertrend serve {args.role}: {' '.join(command)}  (instance {home})", flush=True)
-    env = _code_location_env(args.digests, data_dir)
+    env = _code_location_env(args.digests, data_dir, args.offline)
     return subprocess.call([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env)
 
 

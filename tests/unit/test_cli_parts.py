@@ -1,6 +1,7 @@
 """The papertrend command line as a user meets it. Digests here are SYNTHETIC."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,15 @@ def test_serve_builds_each_team_process_from_dagster_commands():
     assert serve_command("daemon", "127.0.0.1", None, None) == ["dagster-daemon", "run", "-m", module]
     with pytest.raises(CliError, match="HOST:PORT"):
         serve_command("daemon", "127.0.0.1", None, "code.internal")
+
+
+def test_ui_and_serve_pass_offline_and_the_folders_to_the_code_location(tmp_path):
+    from papertrend.orchestration.cli import _code_location_env, build_parser
+
+    for argv in (["ui", "--offline"], ["serve", "daemon", "--offline"]):
+        args = build_parser().parse_args([*argv, "--data-dir", str(tmp_path), "--digests", str(tmp_path)])
+        env = _code_location_env(args.digests, tmp_path, args.offline)
+        assert (env["PAPERTREND_OFFLINE"], env["PAPERTREND_DATA_DIR"]) == ("1", str(tmp_path)), argv
+    os.environ.pop("PAPERTREND_OFFLINE")  # the suite sets it for every test
+    args = build_parser().parse_args(["ui"])
+    assert "PAPERTREND_OFFLINE" not in _code_location_env(args.digests, tmp_path, args.offline)
