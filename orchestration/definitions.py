@@ -74,7 +74,7 @@ def build_definitions(
     # digest_day) lets Dagster's own CLI run papertrend_job over a range of days: `dg launch --job
     # papertrend_job --partition-range A...B` (and `dagster job launch`) accept a range only then.
     assets = [day, *(a.with_attributes(backfill_policy=SINGLE_RUN) for a in [day_tables, *whole_history])]
-    assets = dg.map_asset_specs(lambda spec: spec.replace_attributes(owners=[settings.owner()]), assets)
+    owned = dg.map_asset_specs(lambda spec: spec.replace_attributes(owners=[settings.owner()]), assets)
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
@@ -85,7 +85,7 @@ def build_definitions(
         ),
     )
     return dg.Definitions(
-        assets=assets,
+        assets=owned,
         jobs=[job],
         sensors=[build_digest_sensor(job, partitions_def), build_dead_run_sensor()],
         schedules=[build_daily_schedule(job)],

@@ -49,3 +49,8 @@ def require_contract(table: TableContract, frames: dict[str, pl.DataFrame]) -> N
 def first_days(counts_by_day: pl.DataFrame, limit: int = 10) -> dg.MetadataValue:
     """A failing whole-table check's days to look at: the first ``limit`` (day, count) rows as a Markdown list."""
     return dg.MetadataValue.md("\n".join(f"- {day}: {n}" for day, n in counts_by_day.head(limit).iter_rows()))
+
+
+def first_day(days: pl.DataFrame, column: str = "digest_date") -> str:
+    """The earliest day of a failing check's days, as a check's one line names it."""
+    return str(days.get_column(column).min())

@@ -45,6 +45,9 @@ class TableContract:
     grain: str  # what one row is, in words
     partitioned: bool  # Hive-partitioned by digest_date in the lake
     order_by: tuple[str, ...] = ()  # row order in the analyst database
+    # (column, old value, new value): a value an earlier papertrend wrote, read as today's word (lake files are
+    # rewritten only when their day runs again)
+    renamed_values: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -84,22 +87,37 @@ class TableContract:
         return pl.DataFrame(schema=self.polars_schema)
 
     def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Select the contract's columns in contract order, cast to contract dtypes.
+        """Select the contract's columns in contract order, cast to contract dtypes, old values renamed.
 
         Fails loudly on a missing column: a writer that forgets a column is a bug, not bad input.
         """
         missing = [c.name for c in self.columns if c.name not in frame.columns]
         if missing:
             raise ValueError(f"{self.name}: frame lacks contract columns {missing}")
-        return frame.select([pl.col(c.name).cast(c.dtype, strict=True) for c in self.columns])
+        return self._renamed(frame.select([pl.col(c.name).cast(c.dtype, strict=True) for c in self.columns]))
 
-    def add_new_columns(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """``frame`` with the nullable columns it lacks added as nulls: how a lake written by an earlier
-        papertrend reads after a column was added (a missing non-null column still fails in conform)."""
+    def upgrade(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` as an earlier papertrend wrote it, read as this one writes it: the nullable columns it lacks
+        added as nulls (a missing non-null column still fails in conform), renamed values renamed."""
         added = [
             pl.lit(None, c.dtype).alias(c.name) for c in self.columns if c.nullable and c.name not in frame.columns
         ]
-        return frame.with_columns(added) if added else frame
+        return self._renamed(frame.with_columns(added) if added else frame)
+
+    def _renamed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        for column, old, new in self.renamed_values:
+            if column in frame.columns:
+                frame = frame.with_columns(
+                    pl.when(pl.col(column) == old).then(pl.lit(new)).otherwise(pl.col(column)).alias(column)
+                )
+        return frame
+
+    def renamed_sql(self, column: str, expression: str) -> str:
+        """``expression`` (SQL reading ``column``) with the column's renamed values renamed."""
+        for name, old, new in self.renamed_values:
+            if name == column:
+                expression = f"CASE WHEN {expression} = '{old}' THEN '{new}' ELSE {expression} END"
+        return expression
 
     def validate(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """Validate lazily; return pandera's failure cases (None when the frame conforms)."""

@@ -10,7 +10,7 @@ from .contract import BaseConfig, StringList, TableContract
 LAB_TAGS = ("Super Lab", "Frontier Lab", "Must Read", "Viral")
 # New-style ids (2602.06570) and old-style ids (hep-th/9901001); never a version suffix.
 ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7})$"
-FILE_STATUSES = ("loaded", "empty", "missing", "rejected", "derived")
+FILE_STATUSES = ("loaded", "empty", "no_digest", "rejected", "derived")
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
@@ -74,9 +74,9 @@ class DigestFiles(pa.DataFrameModel):
     status: str = pa.Field(
         isin=list(FILE_STATUSES),
         description=(
-            "loaded | empty (a digest saying there was nothing that day) | missing (no file) | rejected (file "
-            "unreadable or not a digest) | derived (analyst database only: no file, the day's selection derived "
-            "from its Hugging Face list, see fct_derived_selection; the lake keeps missing)."
+            "loaded | empty (a digest saying there was nothing that day) | no_digest (no file that day) | "
+            "rejected (file unreadable or not a digest) | derived (analyst database only: no file, the day's "
+            "selection derived from its Hugging Face list, see fct_derived_selection; the lake keeps no_digest)."
         ),
     )
     status_reason: str | None = pa.Field(
@@ -114,4 +114,12 @@ DIGEST_QUARANTINE = TableContract(
     partitioned=True,
     order_by=("digest_date", "source_line"),
 )
-DIGEST_FILES = TableContract(DigestFiles, "staging", "one partition date", partitioned=True, order_by=("digest_date",))
+DIGEST_FILES = TableContract(
+    DigestFiles,
+    "staging",
+    "one partition date",
+    partitioned=True,
+    order_by=("digest_date",),
+    # papertrend before 2026-12 called a day without a digest "missing", a word Dagster's UI uses for never run
+    renamed_values=(("status", "missing", "no_digest"),),
+)

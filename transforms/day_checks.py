@@ -67,7 +67,7 @@ def _plural(n: int, word: str) -> str:
 
 def entries_loaded(file_row: dict, quarantine: pl.DataFrame, contract_rejects: int) -> Finding | None:
     """Every entry of the day's digest is in stg_digest_entries, and the digest's declared count is met."""
-    if file_row["status"] == "missing":
+    if file_row["status"] == "no_digest":
         return None
     path = file_row["source_path"] or "(no file)"
     loaded = file_row["parsed_count"]

@@ -92,7 +92,7 @@ def _contract_failures(entries: pl.DataFrame) -> dict[int, str]:
 
 
 def _missing_day(day: dt.date) -> ParsedDigest:
-    return ParsedDigest(None, None, day, status="missing")
+    return ParsedDigest(None, None, day, status="no_digest")
 
 
 def ingest_days(sources: dict[dt.date, DigestSource], days: list[dt.date]) -> list[DayTables]:

@@ -121,13 +121,13 @@ class Lake:
         frame = self._read(self._key(table, digest_date))
         if frame is None:
             return None
-        frame = table.add_new_columns(frame.with_columns(pl.lit(digest_date).alias("digest_date")))
+        frame = table.upgrade(frame.with_columns(pl.lit(digest_date).alias("digest_date")))
         return frame.select(table.polars_schema.keys())
 
     def read_table(self, table: TableContract) -> pl.DataFrame:
         """An unpartitioned table, or an empty frame of its schema when never written."""
         frame = self._read(self._key(table))
-        return table.conform(table.add_new_columns(frame)) if frame is not None else table.empty()
+        return table.conform(table.upgrade(frame)) if frame is not None else table.empty()
 
     def read_all(self, table: TableContract) -> pl.DataFrame:
         """Every row of a table, all partitions together (an empty frame of its schema when none)."""

@@ -39,7 +39,9 @@ def _select_sql(table: TableContract, source: str | None = None, present: set[st
     """``present``: the columns the files hold; a nullable column added after they were written reads as NULL."""
 
     def value(column) -> str:  # a missing non-null column stays a reference: DuckDB then fails loudly
-        return "NULL" if present is not None and column.nullable and column.name not in present else f'"{column.name}"'
+        if present is not None and column.nullable and column.name not in present:
+            return "NULL"
+        return table.renamed_sql(column.name, f'"{column.name}"')
 
     columns = ", ".join(f'CAST({value(c)} AS {c.duckdb_type}) AS "{c.name}"' for c in table.columns)
     source = source or _parquet_source(table)
@@ -65,7 +67,7 @@ def _create_table(con: duckdb.DuckDBPyConnection, lake: Lake, table: TableContra
         con.execute(f'COMMENT ON COLUMN "{table.name}"."{column.name}" IS {_quote_literal(column.description)}')
 
 
-# The lake's digest_files records the source tree (a day without a file is missing); the analyst database
+# The lake's digest_files records the source tree (a day without a file is no_digest); the analyst database
 # also says what papertrend made of such a day: derived, when it has a Hugging Face list to derive from.
 DERIVED_DAYS_SQL = """
 UPDATE digest_files AS f
@@ -78,7 +80,7 @@ FROM (
     SELECT digest_date, count(*) AS listed FROM stg_hf_daily_papers WHERE api_source = 'daily_papers' GROUP BY ALL
 ) AS l
 LEFT JOIN (SELECT digest_date, count(*) AS picked FROM fct_derived_selection GROUP BY ALL) AS d USING (digest_date)
-WHERE f.status = 'missing' AND f.digest_date = l.digest_date
+WHERE f.status = 'no_digest' AND f.digest_date = l.digest_date
 """
 DERIVED_DAYS_TABLES = {"digest_files", "stg_hf_daily_papers", "fct_derived_selection"}
 

@@ -21,7 +21,7 @@ from ...transforms import analytics, selection
 from ...transforms.orgs import load_aliases
 from ...transforms.topics import load_taxonomy
 from ..checks import targeting_latest
-from ..metadata import Metadata, asset_spec, first_days
+from ..metadata import Metadata, asset_spec, first_day, first_days
 from ..resources import PapertrendConfig
 
 GROUP = "analytics"
@@ -106,7 +106,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy, lists)
         changes = analytics.tier_changes(everything)
         audit = FCT_SELECTION_AUDIT.conform(selection.audit_selection(lists, everything, changes, aliases))
-        missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "missing").get_column("digest_date")
+        missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "no_digest").get_column("digest_date")
         derived = FCT_DERIVED_SELECTION.conform(
             selection.derive_selection(lists, everything, changes, aliases, missing.to_list())
         )
@@ -194,7 +194,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             f"every one of {fct.height:,} appearances has the score its tags and counts give"
             if facts.flagged.height == 0
             else f"{facts.flagged.height:,} of {fct.height:,} appearances, on {facts.flagged_days.height:,} days from "
-            f"{facts.flagged_days.get_column('digest_date').min()}, have a score the formula does not give",
+            f"{first_day(facts.flagged_days)}, have a score the formula does not give",
             {
                 "flagged": facts.flagged.height,
                 "days_flagged": facts.flagged_days.height,
@@ -208,7 +208,7 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             f"the formula and cut pick the printed papers on all {facts.audit_days.height:,} days audited"
             if unreproduced.height == 0
             else f"{unreproduced.height:,} of {facts.audit_days.height:,} days not reproduced, from "
-            f"{unreproduced.get_column('digest_date').min()} ({', '.join(_reasons(unreproduced)[:3])})",
+            f"{first_day(unreproduced)} ({', '.join(_reasons(unreproduced)[:3])})",
             {
                 "days": facts.audit_days.height,
                 "days_not_reproduced": unreproduced.height,

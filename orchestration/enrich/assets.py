@@ -31,6 +31,7 @@ from ..checks import require_whole_selection, targeting_latest
 from ..instance import POOLS
 from ..metadata import (
     asset_spec,
+    first_day,
     first_days,
     require_contract,
 )
@@ -131,7 +132,7 @@ def arxiv_metadata(context: dg.AssetExecutionContext, papertrend: PapertrendConf
         statuses = ", ".join(f"{n:,} {status}" for status, n in by_status)
         line = (
             f"{n_lacking:,} of {len(wanted):,} papers lack arXiv metadata ({statuses}), on {days_lacking.height:,} "
-            f"days from {days_lacking.get_column('digest_date').min()}; a later run fetches them"
+            f"days from {first_day(days_lacking)}; a later run fetches them"
         )
     yield from targeting_latest(
         context,
@@ -210,7 +211,7 @@ def _by_day(lake, table) -> dict[dt.date, pl.DataFrame]:
 
 def not_audited(status: str | None, listed: pl.DataFrame) -> str:
     papers = listed.filter(pl.col("api_source") == "daily_papers").height
-    if status == "missing":
+    if status == "no_digest":
         if papers:
             return "no digest that day; its selection is derived from the list (fct_derived_selection)"
         return "no digest that day and no paper on its list"

@@ -29,7 +29,7 @@ from ...transforms import github_enrich as gh
 from ...transforms.enrich import OFFLINE, Outcomes, merge_status, online, upsert
 from ..checks import require_whole_selection, targeting_latest
 from ..instance import POOLS
-from ..metadata import asset_spec, first_days, require_contract
+from ..metadata import asset_spec, first_day, first_days, require_contract
 from ..resources import EnrichmentConfig, PapertrendConfig
 from .assets import GROUP
 
@@ -162,7 +162,7 @@ def _digest_vs_history_line(compared: pl.DataFrame, disagree: pl.DataFrame, by_d
     worst = disagree.sort("abs_diff", descending=True).row(0, named=True)
     return (
         f"{disagree.height:,} of {compared.height:,} printed star counts disagree with the star history, on "
-        f"{by_day.height:,} days from {by_day.get_column('star_date').min()}; the largest: "
+        f"{by_day.height:,} days from {first_day(by_day, 'star_date')}; the largest: "
         f"repository {worst['repo_id']} on {worst['star_date']}: printed {worst['stars_total']:,}, history "
         f"{worst['history_total']:,} (off by {worst['abs_diff']:,})"
     )

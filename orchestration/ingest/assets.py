@@ -175,7 +175,7 @@ def _day_metadata(digest, files, trending: pl.DataFrame, hf) -> dict:
         "loaded": f"loaded from {file_row['source_path']}",
         "empty": f"{file_row['source_path']} lists no papers",
         "rejected": f"rejected: {file_row['status_reason']}",
-        "missing": "none for this day",
+        "no_digest": "no digest for this day",
     }
     return {
         "digest": described.get(file_row["status"], file_row["status"]),
@@ -225,7 +225,7 @@ def _day_evaluations(lake, days, digests, side, trending, lists, tree) -> list[d
         digest, files = digests[day], side[day]
         file_row = digest.file_row
         stats_path = stats_files[day][0].relative_path if len(stats_files.get(day, [])) == 1 else None
-        has_digest = file_row["status"] != "missing"
+        has_digest = file_row["status"] != "no_digest"
         has_list = lists[day][1].height > 0 and lists[day][1].get_column("status").to_list() == ["ok"]
         findings = [
             day_checks.entries_loaded(file_row, digest.quarantine, digest.contract_rejects),

@@ -52,7 +52,7 @@ def test_full_corpus_matches_stats_json(corpus_run, corpus_dir):
     assert query(db, "SELECT count(*) FROM digest_quarantine") == [(0,)]
     statuses = dict(query(db, "SELECT status, count(*) FROM digest_files GROUP BY ALL"))
     first, last = dt.date(2026, 1, 30), dt.date(2026, 8, 21)
-    assert statuses == {"loaded": 136, "missing": (last - first).days + 1 - 136}
+    assert statuses == {"loaded": 136, "no_digest": (last - first).days + 1 - 136}
     assert query(db, "SELECT min(digest_date), max(digest_date) FROM digest_files") == [(first, last)]
 
     per_day = {

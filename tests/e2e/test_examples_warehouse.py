@@ -64,4 +64,4 @@ def test_render_command_gives_back_every_example_day(examples_warehouse, capsys,
         first, parse_digest(days[first].path.read_bytes(), "x", first).entries
     )
     code, _, err = run_cli(capsys, "render", "2026-03-14", "--data-dir", examples_warehouse)
-    assert code != 0 and "2026-03-14: no digest in the warehouse, and none derived (digest_files says missing)" in err
+    assert code != 0 and "2026-03-14: no digest in the warehouse, and none derived (digest_files says no_digest)" in err

@@ -153,7 +153,7 @@ def test_republication_deletion_force_push_and_an_unreachable_remote(capsys, sma
     ]
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT digest_date, count(*) FROM stg_digest_entries GROUP BY 1") == [(d1, 5)]
-    assert query(db, "SELECT status FROM digest_files WHERE digest_date = ?", [d2]) == [("missing",)]
+    assert query(db, "SELECT status FROM digest_files WHERE digest_date = ?", [d2]) == [("no_digest",)]
     assert query(db, "SELECT change, count(*) FROM digest_changes WHERE digest_date = ? GROUP BY 1", [d1]) == [
         ("added", 2)
     ]

@@ -34,11 +34,11 @@ def test_run_builds_lake_and_warehouse_with_every_entry_accounted_for(capsys, tm
     data = tmp_path / "data"
     code, out, _ = run_cli(capsys, "run", "--digests", digests, "--data-dir", data, "--no-progress")
     assert code == 0
-    assert "4 days" in out and "2 loaded, 1 empty, 1 missing, 0 rejected" in out and "5 loaded, 1 quarantined" in out
+    assert "4 days" in out and "2 loaded, 1 empty, 1 no_digest, 0 rejected" in out and "5 loaded, 1 quarantined" in out
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT digest_date, status, parsed_count, quarantined_count FROM digest_files ORDER BY 1") == [
         (D1, "loaded", 3, 0),
-        (D2, "missing", 0, 0),
+        (D2, "no_digest", 0, 0),
         (D3, "empty", 0, 0),
         (D4, "loaded", 2, 1),
     ]
@@ -210,7 +210,7 @@ def test_bundled_examples_run_by_default(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, "run", "--no-progress")
     assert code == 0
-    assert "2026-03-13 .. 2026-04-09 (28 days)" in out and "20 loaded, 0 empty, 8 missing" in out
+    assert "2026-03-13 .. 2026-04-09 (28 days)" in out and "20 loaded, 0 empty, 8 no_digest" in out
     assert query(tmp_path / "data" / "warehouse.duckdb", "SELECT count(*) FROM stg_digest_entries") == [(286,)]
 
 
@@ -230,7 +230,7 @@ def test_foreign_files_are_listed_not_rejected_and_damaged_digests_are_rejected(
     assert run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")[0] == 0
     db = data / "warehouse.duckdb"
     statuses = query(db, "SELECT digest_date, status, status_reason FROM digest_files ORDER BY 1")
-    assert statuses[:3] == [(D1, "loaded", None), (D2, "missing", None), (D3, "missing", None)]
+    assert statuses[:3] == [(D1, "loaded", None), (D2, "no_digest", None), (D3, "no_digest", None)]
     assert statuses[3][:2] == (D4, "rejected") and statuses[3][2].startswith("2 files claim 2026-02-05: ")
     assert query(db, "SELECT count(*) FROM stg_digest_entries") == [(2,)]
     assert query(db, "SELECT DISTINCT digest_date FROM digest_quarantine") == [(D4,)]

@@ -43,7 +43,7 @@ def test_every_digest_loads_and_no_other_file_interferes(repo_run):
     digests = sorted(REPO_TREE.glob("output/*/papers/papers_summary.md"))
     assert "0 rejected" in out and "0 quarantined" in out
     assert query(db, "SELECT count(*) FROM digest_files WHERE status = 'loaded'") == [(len(digests),)]
-    assert query(db, "SELECT count(*) FROM digest_files WHERE status NOT IN ('loaded', 'missing')") == [(0,)]
+    assert query(db, "SELECT count(*) FROM digest_files WHERE status NOT IN ('loaded', 'no_digest')") == [(0,)]
     assert query(db, "SELECT count(*) FROM digest_quarantine") == [(0,)]
     assert query(db, "SELECT count(*) FROM digest_files WHERE declared_count <> parsed_count") == [(0,)]
     kinds = dict(query(db, "SELECT kind, count(*) FROM source_files GROUP BY ALL"))

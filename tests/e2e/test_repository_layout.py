@@ -17,7 +17,7 @@ def test_repository_layout_run_lists_files_loads_trending_and_checks_stats(capsy
     note_id = write_repo_tree(root)
     data = tmp_path / "data"
     code, out, _ = run_cli(capsys, "run", "--digests", root, "--data-dir", data, "--no-progress")
-    assert code == 0 and "1 loaded, 0 empty, 0 missing, 0 rejected" in out and "2 loaded, 0 quarantined" in out
+    assert code == 0 and "1 loaded, 0 empty, 0 no_digest, 0 rejected" in out and "2 loaded, 0 quarantined" in out
     db = data / "warehouse.duckdb"
     assert query(db, "SELECT kind, used FROM source_files ORDER BY kind") == [
         ("daily_report", False),

@@ -97,7 +97,7 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
         [derived_day, derived_day + dt.timedelta(days=1)],
     ) == [
         (derived_day, "derived", f"no digest: 1 of the 5 papers on its Hugging Face list derived ({DERIVED})"),
-        (derived_day + dt.timedelta(days=1), "missing", None),
+        (derived_day + dt.timedelta(days=1), "no_digest", None),
     ]
     assert query(db, "SELECT digest_date, rank, arxiv_id, tags, lab_tier FROM fct_derived_selection") == [
         (derived_day, 1, derived_id, ["Frontier Lab"], "frontier")
@@ -145,4 +145,4 @@ def test_selection_audit_in_the_warehouse(capsys, tmp_path, fake_apis):
     parsed = parse_digest(text.encode(), "derived.md", derived_day)
     assert [e["arxiv_id"] for e in parsed.entries] == [derived_id] and not parsed.quarantine
     code, _, err = run_cli(capsys, "render", str(derived_day + dt.timedelta(days=1)), "--data-dir", data)
-    assert code != 0 and "none derived (digest_files says missing)" in err
+    assert code != 0 and "none derived (digest_files says no_digest)" in err

@@ -68,3 +68,32 @@ def test_a_lake_written_before_a_column_was_added_still_reads_and_publishes(tmp_
     lake.partition_path(STG_HF_DAILY_PAPERS, new_day).unlink()  # only old partitions: no file has the column
     publish(lake, db, TABLES.values())
     assert query(db, "SELECT digest_date, title FROM stg_hf_daily_papers") == [(old_day, None)]
+
+
+def test_a_lake_written_before_a_value_was_renamed_reads_with_todays_word(tmp_path):
+    """papertrend once wrote status 'missing' for a day without a digest; its lake files read as 'no_digest', in
+    polars and in the analyst database, until the day runs again."""
+    import datetime as dt
+
+    import duckdb
+
+    from papertrend.schemas import DIGEST_FILES
+    from papertrend.warehouse import DataDir, publish
+
+    old = DIGEST_FILES.empty().vstack(
+        pl.DataFrame({c.name: [None] for c in DIGEST_FILES.columns}, schema=DIGEST_FILES.polars_schema).with_columns(
+            digest_date=pl.lit(dt.date(2026, 3, 14)),
+            status=pl.lit("missing"),
+            parsed_count=pl.lit(0, pl.Int32),
+            quarantined_count=pl.lit(0, pl.Int32),
+        )
+    )
+    data = DataDir(tmp_path)
+    folder = data.root / "lake" / DIGEST_FILES.name / "digest_date=2026-03-14"
+    folder.mkdir(parents=True)
+    old.drop("digest_date").write_parquet(folder / "data.parquet")  # as the earlier papertrend wrote it
+    assert data.lake.read_all(DIGEST_FILES).get_column("status").to_list() == ["no_digest"]
+    assert data.lake.read_partition(DIGEST_FILES, dt.date(2026, 3, 14)).get_column("status").to_list() == ["no_digest"]
+    publish(data.lake, data.analyst_db, TABLES.values())  # the views need every table, empty or not
+    with duckdb.connect(str(data.analyst_db), read_only=True) as con:
+        assert con.execute("SELECT status FROM digest_files").fetchall() == [("no_digest",)]

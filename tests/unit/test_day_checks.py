@@ -15,7 +15,7 @@ DAY = dt.date(2026, 4, 8)
 def _file_row(status="loaded", parsed=3, quarantined=0, declared=3):
     return {
         "status": status,
-        "source_path": f"output/{DAY}/papers/papers_summary.md" if status != "missing" else None,
+        "source_path": f"output/{DAY}/papers/papers_summary.md" if status != "no_digest" else None,
         "parsed_count": parsed,
         "quarantined_count": quarantined,
         "declared_count": declared,
@@ -40,7 +40,7 @@ def test_fold_passes_a_day_without_input_and_names_the_first_failure():
 
 
 def test_entries_loaded_says_where_entries_went_and_skips_days_without_a_digest():
-    assert day_checks.entries_loaded(_file_row("missing", 0, 0, None), DIGEST_QUARANTINE.empty(), 0) is None
+    assert day_checks.entries_loaded(_file_row("no_digest", 0, 0, None), DIGEST_QUARANTINE.empty(), 0) is None
     clean = day_checks.entries_loaded(_file_row(), DIGEST_QUARANTINE.empty(), 0)
     assert (
         clean.passed and clean.line == f"3 entries loaded from output/{DAY}/papers/papers_summary.md, none quarantined"

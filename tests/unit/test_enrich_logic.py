@@ -36,7 +36,7 @@ def test_a_list_stored_before_titles_were_kept_is_fetched_again():
             pl.DataFrame(
                 [{**row, "arxiv_id": f"2611.9000{i}", "title": t} for i, t in enumerate(titles)],
                 schema_overrides=STG_HF_DAILY_PAPERS.polars_schema,
-            ).pipe(STG_HF_DAILY_PAPERS.add_new_columns)
+            ).pipe(STG_HF_DAILY_PAPERS.upgrade)
         )
 
     assert not list_has_titles(stored(None, None))  # every title null: written before papertrend kept them
@@ -97,7 +97,7 @@ def test_a_days_tables_after_keep_fetch_and_a_failed_refresh():
             pl.DataFrame(
                 [{**row, "arxiv_id": i, "title": f"SYNTHETIC {i}"} for i in ids],
                 schema_overrides=STG_HF_DAILY_PAPERS.polars_schema,
-            ).pipe(STG_HF_DAILY_PAPERS.add_new_columns)
+            ).pipe(STG_HF_DAILY_PAPERS.upgrade)
         )
 
     def attempt(status, reason, attempts):
