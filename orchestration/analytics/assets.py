@@ -106,9 +106,9 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
         dim_topic, bridge = analytics.topics(everything, lake.read_table(DIM_PAPER), taxonomy, lists)
         changes = analytics.tier_changes(everything)
         audit = FCT_SELECTION_AUDIT.conform(selection.audit_selection(lists, everything, changes, aliases))
-        missing = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "no_digest").get_column("digest_date")
+        no_digest = lake.read_all(DIGEST_FILES).filter(pl.col("status") == "no_digest").get_column("digest_date")
         derived = FCT_DERIVED_SELECTION.conform(
-            selection.derive_selection(lists, everything, changes, aliases, missing.to_list())
+            selection.derive_selection(lists, everything, changes, aliases, no_digest.to_list())
         )
         for table, frame in (
             (FCT_PAPER_APPEARANCES, fct),
