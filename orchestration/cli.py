@@ -690,34 +690,53 @@ def cmd_report(args) -> int:
 
 
 def cmd_ui(args) -> int:
-    """The webserver and the daemon on this data dir, each loading the code location: what ``dagster dev`` starts,
-    without its supersession warning (Dagster 1.13 points to ``dg dev``, a separate tool)."""
+    """The webserver and the daemon on this data dir, sharing one code server: what ``dagster dev`` starts, without
+    its supersession warning (Dagster 1.13 points to ``dg dev``, a separate tool), and without the code server the
+    daemon would otherwise start anew every minute (each old one logging "No heartbeat received" as it goes)."""
+    import tempfile
+
     data_dir = _data_dir(args.data_dir)
     home = _prepare_instance(data_dir)
     from .instance import get_instance
 
     get_instance()  # storage created (and a team instance's pools set) once, before the processes open it
     env = _code_location_env(args.digests, data_dir, args.offline)
-    commands = [serve_command("webserver", args.host, args.port, None), serve_command("daemon", args.host, None, None)]
     print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it", flush=True)
     processes: list[subprocess.Popen] = []
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # stop the two with the parent
-    try:
-        for command in commands:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # stop them with the parent
+    with tempfile.TemporaryDirectory(prefix="papertrend-ui-") as folder:  # short: a socket path has a length limit
+        socket, workspace = Path(folder) / "code.sock", Path(folder) / "workspace.yaml"
+        workspace.write_text(
+            f"load_from:\n  - grpc_server:\n      socket: {socket}\n      location_name: {MODULE}\n", encoding="utf-8"
+        )
+
+        def start(command: list[str]) -> subprocess.Popen:
             executable = Path(sys.executable).parent / command[0]
-            processes.append(subprocess.Popen([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env))
-        while all(process.poll() is None for process in processes):  # one ending ends the UI
-            time.sleep(0.5)
-        return next(process.returncode for process in processes if process.returncode is not None)
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process = subprocess.Popen([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env)
+            processes.append(process)
+            return process
+
+        try:
+            code_server = start(
+                ["dagster", "code-server", "start", "-m", MODULE, "-s", str(socket), "--location-name", MODULE]
+            )
+            while not socket.exists():  # the webserver and the daemon connect once it listens
+                if code_server.poll() is not None:
+                    return code_server.returncode
+                time.sleep(0.1)
+            start(["dagster-webserver", "-w", str(workspace), "-h", args.host, "-p", str(args.port)])
+            start(["dagster-daemon", "run", "-w", str(workspace)])
+            while all(process.poll() is None for process in processes):  # one ending ends the UI
+                time.sleep(0.5)
+            return next(process.returncode for process in processes if process.returncode is not None)
+        finally:
+            for process in reversed(processes):  # the code server last: the others are its clients
+                if process.poll() is None:
+                    process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
 
 def serve_command(role: str, host: str, port: int | None, code_server: str | None) -> list[str]:

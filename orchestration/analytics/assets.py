@@ -205,7 +205,11 @@ def analytics_model(context: dg.AssetExecutionContext, papertrend: PapertrendCon
             FCT_SELECTION_AUDIT,
             "selection_reproduced",
             unreproduced.height == 0,
-            f"the formula and cut pick the printed papers on all {facts.audit_days.height:,} days audited"
+            (
+                f"the formula and cut pick the printed papers on all {facts.audit_days.height:,} days audited"
+                if facts.audit_days.height
+                else "nothing audited: no day has both a digest and its Hugging Face list yet"
+            )
             if unreproduced.height == 0
             else f"{unreproduced.height:,} of {facts.audit_days.height:,} days not reproduced, from "
             f"{first_day(unreproduced)} ({', '.join(_reasons(unreproduced)[:3])})",

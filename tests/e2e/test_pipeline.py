@@ -152,6 +152,8 @@ def test_partitions_report_checks_and_row_counts_one_per_day(capsys, tmp_path, d
         f"{papers} of {papers} papers lack arXiv metadata ({papers} pending), on 2 days from {D1}"
     )
     assert enriched.metadata["papers_pending"].value == papers  # papers, as "papers" counts them
+    [audit] = [e for e in evaluations if e.check_name == "selection_reproduced"]  # offline: no list to audit with
+    assert audit.passed and audit.description.startswith("nothing audited: no day has both a digest and its")
 
 
 def test_contract_violation_moves_rows_to_quarantine_with_the_check(capsys, tmp_path):
