@@ -42,7 +42,7 @@ def free_port() -> int:
 def papertrend_ui(
     args: list, env: dict, cwd: Path, log: Path, executable: Path | None = None
 ) -> Iterator[tuple[str, int]]:
-    """``papertrend ui`` (webserver and daemon, each with its code server) on a free loopback port, in its own
+    """``papertrend ui`` (webserver and daemon, sharing one code server) on a free loopback port, in its own
     process group; yields (url, pid) once it answers, and stops the whole group afterwards. ``executable``: another
     environment's ``papertrend`` (default: this one's)."""
     import requests
