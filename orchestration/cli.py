@@ -295,7 +295,7 @@ def _read_source(
 
     if not looks_like_git(spec):
         return Path(spec), None, None, lambda: None
-    source = GitSource(spec, DataDir(data_dir).root / "source")
+    source = GitSource(spec, DataDir(data_dir).source_dir)
     try:
         fetched = source.fetch()
     except GitError as exc:

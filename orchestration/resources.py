@@ -54,7 +54,7 @@ class PapertrendConfig(dg.ConfigurableResource):
 
     def git(self) -> GitSource | None:
         """The repository's mirror when the digests come from git, else None (a plain folder)."""
-        return GitSource(self.digests_dir, self.data.root / "source") if looks_like_git(self.digests_dir) else None
+        return GitSource(self.digests_dir, self.data.source_dir) if looks_like_git(self.digests_dir) else None
 
     def folder(self) -> Path:
         """The folder the per-day assets read: a plain folder as given, or the loaded commit's files."""

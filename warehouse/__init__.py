@@ -43,6 +43,11 @@ class DataDir:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    @property
+    def source_dir(self) -> Path:
+        """What papertrend keeps of the digests' source: a repository's mirror and checkout, a folder's file hashes."""
+        return self.root / "source"
+
     def remove_stale_temporaries(self) -> int:
         """Delete what a killed writer left behind. Call only while holding the write lock."""
         stale = [

@@ -106,7 +106,7 @@ def build_digest_sensor(job, partitions_def: dg.DailyPartitionsDefinition):
         source = papertrend.git()
         if source is not None:
             return _repository_tick(context, papertrend, source, first, last)
-        cache_file = papertrend.data.root / "source" / "file_hashes.json"
+        cache_file = papertrend.data.source_dir / "file_hashes.json"
         cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.exists() else {}
         current: dict[dt.date, str] = {}
         new_cache: dict[str, list] = {}
