@@ -74,7 +74,8 @@ def build_definitions(
     # digest_day) lets Dagster's own CLI run papertrend_job over a range of days: `dg launch --job
     # papertrend_job --partition-range A...B` (and `dagster job launch`) accept a range only then.
     assets = [day, *(a.with_attributes(backfill_policy=SINGLE_RUN) for a in [day_tables, *whole_history])]
-    owned = dg.map_asset_specs(lambda spec: spec.replace_attributes(owners=[settings.owner()]), assets)
+    owner = settings.owner()  # read (and checked) once, not once per asset
+    owned = dg.map_asset_specs(lambda spec: spec.replace_attributes(owners=[owner]), assets)
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),

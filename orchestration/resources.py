@@ -1,6 +1,5 @@
 import os
 from pathlib import Path
-from typing import overload
 
 import dagster as dg
 from pydantic import Field
@@ -15,14 +14,10 @@ from . import settings
 from .instance import ENV_POSTGRES_URL, record_worker
 
 
-@overload
-def _from_env(name: str, default: str) -> str: ...
-@overload
-def _from_env(name: str, default: None) -> str | None: ...
-def _from_env(name: str, default: str | None) -> str | None:
-    """A secret: an EnvVar when the variable is set (the UI shows the variable's name, never the value), else the
-    default. Dagster resolves it in the run's process."""
-    return dg.EnvVar(name) if os.environ.get(name) else default  # an EnvVar is a str: config resolves it later
+def _secret(name: str) -> str | None:
+    """A secret: an EnvVar when the variable is set (the UI shows the variable's name, never the value), else None.
+    Dagster resolves it in the run's process."""
+    return dg.EnvVar(name) if os.environ.get(name) else None  # an EnvVar is a str: config resolves it later
 
 
 def _value(name: str, default: str) -> str:
@@ -174,6 +169,6 @@ def enrichment_from_env(offline: bool = False, refresh: bool = False) -> Enrichm
         http_timeout_s=settings.env_float("PAPERTREND_HTTP_TIMEOUT_S", 30.0),
         backoff_base_s=settings.env_float("PAPERTREND_BACKOFF_BASE_S", 3.0),
         max_attempts=int(settings.env_float("PAPERTREND_MAX_ATTEMPTS", 5)),
-        github_token=_from_env("GITHUB_TOKEN", None),
-        pacing_database_url=_from_env(ENV_POSTGRES_URL, None),
+        github_token=_secret("GITHUB_TOKEN"),
+        pacing_database_url=_secret(ENV_POSTGRES_URL),
     )
