@@ -266,16 +266,28 @@ def _wait_for_counts(page, settle_s: float = 10) -> tuple[str, dict[str, int]]:
     return shown, counts
 
 
+def _open_check_partitions(ui) -> tuple[str, dict[str, int]]:
+    """The per-day check's Partitions tab, all partitions: its status bar once steady."""
+    ui.goto(f"/assets/{CHECKED_ASSET}?view=checks&checkDetail={CHECK}")
+    ui.page.locator("button[role=tab]#partitions").click()
+    return _wait_for_counts(ui.page)
+
+
+def _open_day(ui, day: str) -> tuple[str, dict[str, int]]:
+    """The Partitions tab filtered to ``day``, its evaluation opened on the right: the filtered status bar."""
+    ui.page.get_by_placeholder("Filter by partition…").fill(day)
+    shown = _wait_for_counts(ui.page, settle_s=3)
+    ui.page.get_by_text(day, exact=True).filter(visible=True).first.click()
+    return shown
+
+
 def test_check_partitions_tab_shows_the_backfilled_day_passed(ui):
     from dagster import AssetCheckKey, AssetKey
 
     from papertrend.orchestration.definitions import defs
 
     assert AssetCheckKey(AssetKey(CHECKED_ASSET), CHECK) in defs.resolve_asset_graph().asset_check_keys
-    ui.goto(f"/assets/{CHECKED_ASSET}?view=checks&checkDetail={CHECK}")
-    tab = ui.page.locator("button[role=tab]#partitions")
-    tab.click()
-    all_shown, all_counts = _wait_for_counts(ui.page)
+    all_shown, all_counts = _open_check_partitions(ui)
     ui.shot("b1-check-partitions")
     print(f"{CHECKED_ASSET}:{CHECK} Partitions tab, all partitions: {all_shown}")
 
@@ -285,9 +297,7 @@ def test_check_partitions_tab_shows_the_backfilled_day_passed(ui):
     assert all_counts.get("Missing", 0) == all_counts["selected"] - len(CLI_RANGE), all_shown
 
     day = CLI_RANGE[1].isoformat()  # Saturday: no digest
-    ui.page.get_by_placeholder("Filter by partition…").fill(day)
-    day_shown, day_counts = _wait_for_counts(ui.page, settle_s=3)
-    ui.page.get_by_text(day, exact=True).filter(visible=True).first.click()  # the day's evaluation, on the right
+    day_shown, day_counts = _open_day(ui, day)
     try:  # what the panel says of the day's evaluation: informative, not asserted on
         label = ui.page.get_by_text("Target materialization", exact=True).first
         label.wait_for(state="visible", timeout=15_000)
@@ -365,12 +375,8 @@ def test_a_three_day_backfill_from_the_job_page_is_one_run_of_papertrend_job(ui)
     assert rows == [(day, 2 + DAYS.index(day) - (day == BAD_DAY)) for day in DAYS]
 
     # the failing day's check, as a user reads it: what failed, where (file, line, field), by how much
-    ui.goto(f"/assets/{CHECKED_ASSET}?view=checks&checkDetail={CHECK}")
-    ui.page.locator("button[role=tab]#partitions").click()
-    _wait_for_counts(ui.page)
-    ui.page.get_by_placeholder("Filter by partition…").fill(BAD_DAY.isoformat())
-    _wait_for_counts(ui.page, settle_s=3)
-    ui.page.get_by_text(BAD_DAY.isoformat(), exact=True).filter(visible=True).first.click()
+    _open_check_partitions(ui)
+    _open_day(ui, BAD_DAY.isoformat())
     explained = ui.page.get_by_text(re.compile(rf"^{BAD_DAY}: 1 of \d+ checks passed; entries_loaded: ")).first
     explained.wait_for(state="visible")
     ui.shot("c4-failing-check-explained")
