@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 import warnings
@@ -31,7 +30,6 @@ from .progress import read_days_written
 if TYPE_CHECKING:  # duckdb is imported where it is used: most commands never open the warehouse
     import duckdb
 
-MODULE = "papertrend.orchestration.definitions"  # the code location
 OFFLINE_HELP = "send no network request (enrichment records what it could not fetch); env PAPERTREND_OFFLINE"
 
 
@@ -212,25 +210,44 @@ def cmd_run(args) -> int:
 
 
 def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.date, commit: str | None = None) -> int:
-    """One run of papertrend_job over ``start``..``end``, its progress shown, its summary printed."""
+    """One run of papertrend_job over ``start``..``end``, launched as the UI launches one (orchestration/launch.py):
+    its progress shown from its event log, its summary printed."""
+    import dagster as dg
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import launch
+    from .ingest.sensors import COMMIT_TAG
+    from .instance import get_instance
+    from .resources import run_settings
 
     start, end, note = run_range(start, end, clock.yesterday_utc())
     if note:
         console.print(f"[yellow]note:[/] {note}")
-
-    from .definitions import JOB_NAME, build_definitions
-    from .ingest.sensors import COMMIT_TAG
-    from .instance import get_instance
-
-    # Days before the first partition are added for this run; once loaded, the lake holds them and every
-    # later process (the UI, the daemon) counts them among its partitions.
-    definitions = build_definitions(spec, data_dir, args.offline, args.refresh, first_day=start)
-    job = definitions.resolve_job_def(JOB_NAME)
+    # Days before the first partition are added for this run's code server; once loaded, the lake holds them
+    # and every later process (the UI, the daemon) counts them among its partitions (orchestration/partitions.py).
+    env = _code_location_env(spec, data_dir, args.offline)
+    env[settings.ENV_PARTITIONS_START] = min(start, settings.partitions_start()).isoformat()
+    request = launch.LaunchRequest(
+        run_id=str(uuid.uuid4()),
+        tags={
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": end.isoformat(),
+            "papertrend/launched_by": "cli",
+            **({COMMIT_TAG: commit} if commit else {}),
+        },
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+            "resources": run_settings(spec, data_dir, args.offline, args.refresh),
+        },
+        env=env,
+        cwd=settings.REPO_ROOT,
+        log=Path(os.environ["DAGSTER_HOME"]) / "papertrend-run.log",
+    )
     instance = get_instance()
     days = (end - start).days + 1
     started = time.monotonic()
-    run_id = str(uuid.uuid4())  # chosen here, so the progress display can follow the run's event log
+    evaluations: list = []
+    failures: list[tuple[str, str]] = []
     with Progress(
         TextColumn("{task.description:<8}"),
         BarColumn(),
@@ -241,46 +258,41 @@ def _run_days(args, console, spec: str, data_dir: Path, start: dt.date, end: dt.
         transient=False,
     ) as bar:
         days_task = bar.add_task("days", total=days)
-        steps_task = bar.add_task("steps", total=len(job.nodes_in_topological_order))
-        done = threading.Event()
-        follower = threading.Thread(
-            target=_follow_run,
-            args=(instance, run_id, done),
-            kwargs={
-                "on_days": lambda written, _total: bar.update(days_task, completed=written),
-                "on_step": lambda: bar.advance(steps_task),
-            },
-            daemon=True,
-        )
-        follower.start()
-        try:
-            result = job.execute_in_process(
-                instance=instance,
-                run_id=run_id,
-                tags={
-                    "dagster/asset_partition_range_start": start.isoformat(),
-                    "dagster/asset_partition_range_end": end.isoformat(),
-                    "papertrend/launched_by": "cli",
-                    **({COMMIT_TAG: commit} if commit else {}),
-                },
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-                raise_on_error=False,
-            )
-        finally:
-            done.set()
-            follower.join()
-    elapsed = time.monotonic() - started
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
+        steps_task = bar.add_task("steps", total=None)
+
+        def on_record(record) -> None:
+            entry = record.event_log_entry
+            event = entry.dagster_event
+            if event is None:
+                if written := read_days_written(entry.user_message):
+                    bar.update(days_task, completed=written[0])
+            elif event.event_type == dg.DagsterEventType.STEP_START:
+                bar.update(steps_task, total=(bar.tasks[steps_task].total or 0) + 1)
+            elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+                bar.advance(steps_task)
+            elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+                evaluations.append(event.event_specific_data)
+            elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
                 error = event.step_failure_data.error
-                message = error.message.strip() if error else "(no error recorded)"
-                console.print(f"[red]step {event.step_key} failed:[/] {message}")
-        console.print(f"[red]run {result.run_id} failed[/] after {elapsed:.1f} s (details: papertrend ui)")
-        return 1
-    _print_summary(
-        data_dir, start, end, elapsed, result.run_id, _checks_line(result.get_asset_check_evaluations()), args.digests
-    )
+                failures.append((f"step {event.step_key} failed", error.message.strip() if error else entry.message))
+            elif event.event_type in (dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED):
+                failures.append(("run", event.message or entry.message))
+
+        try:
+            run = launch.launch_and_wait(instance, request, on_record, lambda text: console.print(f"note: {text}"))
+        except RuntimeError as exc:
+            console.print(f"[red]the run could not start:[/] {exc} (the code server's log: {_shown(request.log)})")
+            return 1
+    elapsed = time.monotonic() - started
+    if run.status != dg.DagsterRunStatus.SUCCESS:
+        from rich.markup import escape
+
+        for where, what in failures:
+            console.print(f"[red]{escape(where)}:[/] {escape(what)}")
+        state = "was canceled" if run.status == dg.DagsterRunStatus.CANCELED else "failed"
+        console.print(f"[red]run {run.run_id} {state}[/] after {elapsed:.1f} s (details: papertrend ui)")
+        return 130 if run.status == dg.DagsterRunStatus.CANCELED else 1
+    _print_summary(data_dir, start, end, elapsed, run.run_id, _checks_line(evaluations), args.digests)
     return 0
 
 
@@ -308,32 +320,6 @@ def _read_source(
     if not ranged and fetched.loaded is not None:
         changed = sorted(days_of(source.changed_paths(fetched.loaded, fetched.head)))
     return folder, changed, fetched.head, lambda: source.mark_loaded(fetched.head)
-
-
-def _follow_run(
-    instance, run_id: str, finished: threading.Event, on_days: Callable[[int, int], None], on_step: Callable[[], None]
-) -> None:
-    """Read the run's event log as it grows (Dagster's storage, whichever process writes it) until ``finished``:
-    the days ``digest_day`` says it has written, and each step that ends."""
-    import dagster as dg
-
-    cursor = None
-    while True:
-        last_look = finished.is_set()  # read before the last poll: nothing logged before the end is missed
-        page = instance.get_records_for_run(run_id, cursor=cursor, limit=1000)
-        for record in page.records:
-            entry = record.event_log_entry
-            if entry.is_dagster_event:
-                if entry.dagster_event_type == dg.DagsterEventType.STEP_SUCCESS:
-                    on_step()
-            elif written := read_days_written(entry.user_message):
-                on_days(*written)
-        cursor = page.cursor
-        if page.has_more:
-            continue
-        if last_look:
-            return
-        finished.wait(0.5)
 
 
 def _checks_line(evaluations) -> str:
@@ -693,7 +679,7 @@ def cmd_ui(args) -> int:
     """The webserver and the daemon on this data dir, sharing one code server: what ``dagster dev`` starts, without
     its supersession warning (Dagster 1.13 points to ``dg dev``, a separate tool), and without the code server the
     daemon would otherwise start anew every minute (each old one logging "No heartbeat received" as it goes)."""
-    import tempfile
+    from .launch import CodeServer
 
     data_dir = _data_dir(args.data_dir)
     home = _prepare_instance(data_dir)
@@ -702,54 +688,26 @@ def cmd_ui(args) -> int:
     get_instance()  # storage created (and a team instance's pools set) once, before the processes open it
     env = _code_location_env(args.digests, data_dir, args.offline)
     print(f"Dagster UI at http://{args.host}:{args.port}  (instance {home}); Ctrl-C stops it", flush=True)
-    processes: list[subprocess.Popen] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # stop them with the parent
-    with tempfile.TemporaryDirectory(prefix="papertrend-ui-") as folder:  # short: a socket path has a length limit
-        socket, workspace = Path(folder) / "code.sock", Path(folder) / "workspace.yaml"
-        workspace.write_text(
-            f"load_from:\n  - grpc_server:\n      socket: {socket}\n      location_name: {MODULE}\n", encoding="utf-8"
-        )
-
-        def start(command: list[str]) -> subprocess.Popen:
-            executable = Path(sys.executable).parent / command[0]
-            process = subprocess.Popen([str(executable), *command[1:]], cwd=settings.REPO_ROOT, env=env)
-            processes.append(process)
-            return process
-
-        try:
-            code_server = start(
-                ["dagster", "code-server", "start", "-m", MODULE, "-s", str(socket), "--location-name", MODULE]
-            )
-            while not socket.exists():  # the webserver and the daemon connect once it listens
-                if code_server.poll() is not None:
-                    return code_server.returncode
-                time.sleep(0.1)
-            start(["dagster-webserver", "-w", str(workspace), "-h", args.host, "-p", str(args.port)])
-            start(["dagster-daemon", "run", "-w", str(workspace)])
-            while all(process.poll() is None for process in processes):  # one ending ends the UI
-                time.sleep(0.5)
-            return next(process.returncode for process in processes if process.returncode is not None)
-        finally:
-            for process in reversed(processes):  # the code server last: the others are its clients
-                if process.poll() is None:
-                    process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    with CodeServer(env, settings.REPO_ROOT, reloadable=True) as server:
+        server.start(["dagster-webserver", "-w", str(server.workspace), "-h", args.host, "-p", str(args.port)])
+        server.start_daemon()
+        while all(process.poll() is None for process in server.processes):  # one ending ends the UI
+            time.sleep(0.5)
+        return next(process.returncode for process in server.processes if process.returncode is not None)
 
 
 def serve_command(role: str, host: str, port: int | None, code_server: str | None) -> list[str]:
     """The Dagster command line for one process of a team deployment."""
     if role == "code-server":
-        return ["dagster", "code-server", "start", "-m", MODULE, "-h", host, "-p", str(port or 4000)]
+        return ["dagster", "code-server", "start", "-m", settings.MODULE, "-h", host, "-p", str(port or 4000)]
     if code_server:
         code_host, _, code_port = code_server.rpartition(":")
         if not code_host or not code_port.isdigit():
             raise CliError(f"--code-server {code_server!r}: expected HOST:PORT")
         location = ["--grpc-host", code_host, "--grpc-port", code_port]
     else:
-        location = ["-m", MODULE]  # the process starts a code server of its own
+        location = ["-m", settings.MODULE]  # the process starts a code server of its own
     if role == "webserver":
         return ["dagster-webserver", *location, "-h", host, "-p", str(port or 3000)]
     return ["dagster-daemon", "run", *location]

@@ -172,3 +172,30 @@ def enrichment_from_env(offline: bool = False, refresh: bool = False) -> Enrichm
         github_token=_secret("GITHUB_TOKEN"),
         pacing_database_url=_secret(ENV_POSTGRES_URL),
     )
+
+
+def _as_run_config(resource: dg.ConfigurableResource) -> dict:
+    """Every field of a resource as run config (a secret as the variable's name: Dagster reads it in the run).
+
+    Every field, not only the ones a command sets: run config that names some of a resource's fields gives the
+    others their class defaults, not the values the code location was built with.
+    """
+    values = {name: getattr(resource, name) for name in type(resource).model_fields}
+    return {
+        "config": {
+            name: {"env": value.env_var_name} if isinstance(value, dg.EnvVar) else value
+            for name, value in values.items()
+            if value is not None
+        }
+    }
+
+
+def run_settings(
+    digests_dir: str | Path | None = None, data_dir: Path | None = None, offline: bool = False, refresh: bool = False
+) -> dict:
+    """The settings a run is launched with, as run config: the Launchpad shows them, and a re-execution from the
+    UI repeats them whichever code server executes it."""
+    return {
+        "papertrend": _as_run_config(config_from_env(digests_dir, data_dir)),
+        "enrichment": _as_run_config(enrichment_from_env(offline, refresh)),
+    }

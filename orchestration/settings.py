@@ -15,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout (or, installe
 # anywhere runs `papertrend run` on them with no options; in a checkout they are examples/digests.
 EXAMPLE_DIGESTS = Path(str(resources.files("papertrend.examples") / "digests"))
 DEFAULT_PARTITIONS_START = "2026-01-01"
+MODULE = "papertrend.orchestration.definitions"  # the code location, named after its module everywhere
 
 ENV_DIGESTS_DIR = "PAPERTREND_DIGESTS_DIR"
 ENV_DATA_DIR = "PAPERTREND_DATA_DIR"

@@ -10,6 +10,7 @@ import pytest
 
 from papertrend.orchestration.cli import main
 from papertrend.transforms import clock
+from tests.in_process import execute_here, in_process_runs  # noqa: F401 (a fixture for every test module)
 from tests.services import PgBouncer, PostgresServer, S3Server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -205,13 +206,17 @@ def local_zone(monkeypatch):
 
 @pytest.fixture(scope="session")
 def examples_warehouse(tmp_path_factory) -> Path:
-    """A data dir built once by `papertrend run --offline` over the bundled examples; tests only read it."""
+    """A data dir built once by `papertrend run --offline` over the bundled examples (its run executed here:
+    tests/in_process.py); tests only read it."""
+    from papertrend.orchestration import launch
+
     data = tmp_path_factory.mktemp("examples") / "data"
     saved = dict(os.environ)
     try:
         os.environ.pop("DAGSTER_HOME", None)
         os.environ["PAPERTREND_OFFLINE"] = "1"
-        with contextlib.redirect_stdout(io.StringIO()) as out:
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
+            patch.setattr(launch, "launch_and_wait", execute_here)
             code = main(["run", "--digests", str(EXAMPLES), "--data-dir", str(data), "--no-progress"])
         assert code == 0, out.getvalue()
     finally:

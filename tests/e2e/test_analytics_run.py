@@ -6,9 +6,12 @@ import html
 import math
 
 import markupsafe
+import pytest
 
 from tests.conftest import EXAMPLES, query, run_cli
 from tests.synthetic import Entry, write_digest
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 DAY = dt.date(2026, 3, 2)
 

@@ -52,6 +52,7 @@ def test_parse_table_and_folders(capsys, digest):
     assert "2 entries, 1 quarantined" in out and "quarantined line 27: score (line 31)" in out
 
 
+@pytest.mark.usefixtures("in_process_runs")
 def test_sql_formats_and_read_only(capsys, tmp_path, digest):
     data = tmp_path / "data"
     code, out, _ = run_cli(capsys, "run", "--digests", tmp_path / "digests", "--data-dir", data, "--no-progress")

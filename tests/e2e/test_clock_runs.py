@@ -15,6 +15,8 @@ from papertrend.sources.http import RetryPolicy
 from tests.conftest import EDGE_DAYS, EDGE_INSTANTS, query, run_cli
 from tests.synthetic import digest_text, synthetic_entries, write_digest
 
+pytestmark = pytest.mark.usefixtures("in_process_runs")
+
 FAST = RetryPolicy(max_attempts=2, backoff_base_s=0.01, timeout_s=2.0)
 
 

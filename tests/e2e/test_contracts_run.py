@@ -2,9 +2,12 @@
 
 import polars as pl
 import pyarrow.parquet as pq
+import pytest
 
 from papertrend.schemas import TABLES
 from tests.conftest import query, run_cli
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 
 def _read_table(db, name: str) -> pl.DataFrame:

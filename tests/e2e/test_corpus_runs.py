@@ -20,7 +20,7 @@ from tests.conftest import CORPUS, query, run_cli
 from tests.fake_apis.server import FakeApis
 from tests.helpers import daily_lists, point_at
 
-pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+pytestmark = [pytest.mark.corpus, pytest.mark.slow, pytest.mark.usefixtures("in_process_runs")]
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,15 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from papertrend.orchestration.definitions import JOB_NAME, build_definitions
 from papertrend.orchestration.instance import RUN_QUEUE_TAGS
 from tests.conftest import REPO, run_cli
 from tests.helpers import EXPECTED_ASSETS, EXPECTED_CHECKS, PER_DAY
 from tests.synthetic import synthetic_entries, write_digest
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 
 def _evaluate_sensor(defs, cursor=None):

@@ -12,6 +12,8 @@ from tests.conftest import query, run_cli
 from tests.helpers import daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
 
+pytestmark = pytest.mark.usefixtures("in_process_runs")
+
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(5)]
 
 

@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import SHARED, query, run_cli
 from tests.synthetic import synthetic_entries, write_digest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("in_process_runs")]
 BUNDLE = SHARED / "corpus" / "dailynews-history.bundle"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Synthetic",

@@ -6,12 +6,15 @@ import math
 import os
 
 import polars as pl
+import pytest
 
 from papertrend.transforms.repos import normalise_repo
 from tests.conftest import query, run_cli
 from tests.fake_apis.seed import hf_paper
 from tests.helpers import abstract_repo, daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(3)]
 

@@ -14,7 +14,7 @@ from papertrend.warehouse import ENV_LAKE_URL, Lake
 from tests.conftest import EXAMPLES, run_cli
 from tests.helpers import PINNED, everything
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("in_process_runs")]
 
 
 def test_a_run_with_the_lake_in_object_storage_builds_the_same_warehouse(tmp_path, capsys, pin_clock, s3_server):

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import query, run_cli, snapshot
 from tests.synthetic import Entry, digest_text, synthetic_entries, write_digest
 
+pytestmark = pytest.mark.usefixtures("in_process_runs")
+
 D1, D2, D3, D4 = (dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(4))
 
 

@@ -16,12 +16,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import query, run_cli
+from tests.conftest import REPO, query, run_cli
 from tests.helpers import daily_lists, point_at
 from tests.synthetic import synthetic_entries, write_digest
 
-pytestmark = pytest.mark.slow
-PAPERTREND = Path(sys.executable).parent / "papertrend"
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("in_process_runs")]
+# `papertrend run` with its run executed in its own process: a SIGKILL kills the writer (tests/in_process.py)
+PAPERTREND_RUN = [sys.executable, "-m", "tests.in_process", "run"]
 DAYS = [dt.date(2026, 4, 1) + dt.timedelta(days=i) for i in range(16)]
 STATUS_COLUMNS = "source, key, status, reason"  # attempts and times differ between runs by nature
 
@@ -50,11 +51,12 @@ def digests(tmp_path):
 
 def start_run(digests: Path, data: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [PAPERTREND, "run", "--digests", digests, "--data-dir", data, "--no-progress", *extra],
+        [*PAPERTREND_RUN, "--digests", digests, "--data-dir", data, "--no-progress", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=os.environ.copy(),
+        cwd=REPO,
     )
 
 

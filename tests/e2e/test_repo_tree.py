@@ -12,7 +12,7 @@ from papertrend.orchestration.cli import main
 from tests.conftest import SHARED, day_checks, query
 
 REPO_TREE = SHARED / "corpus" / "dailynews-repo"
-pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+pytestmark = [pytest.mark.corpus, pytest.mark.slow, pytest.mark.usefixtures("in_process_runs")]
 
 
 @pytest.fixture(scope="module")

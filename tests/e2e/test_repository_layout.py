@@ -5,8 +5,12 @@ the layouts copy the real reports' shape (../shared/corpus/dailynews-repo), neve
 import datetime as dt
 import json
 
+import pytest
+
 from tests.conftest import day_checks, query, run_cli
 from tests.synthetic import write_repo_tree
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 DAY = dt.date(2026, 3, 10)
 

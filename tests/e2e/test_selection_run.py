@@ -5,12 +5,15 @@ the pipeline test reads the bundled examples (facts of real digests) with SYNTHE
 import datetime as dt
 
 import dagster as dg
+import pytest
 
 from papertrend.transforms.digest_parser import parse_digest
 from papertrend.transforms.discovery import discover_digests
 from tests.conftest import EXAMPLES, day_checks, query, run_cli
 from tests.fake_apis.seed import LEFT_OUT_ORG, left_out_papers
 from tests.helpers import daily_lists, point_at
+
+pytestmark = pytest.mark.usefixtures("in_process_runs")
 
 
 def frontier_org_of(digests, day: dt.date) -> str:

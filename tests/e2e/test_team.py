@@ -5,6 +5,7 @@ examples (facts of real digests)."""
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,13 +16,14 @@ import pytest
 
 from papertrend.orchestration.instance import ENV_DAGSTER_POSTGRES_URL, ENV_POSTGRES_URL, WORKER_TAG, sqlalchemy_url
 from papertrend.transforms.discovery import discover_digests
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, REPO, run_cli
 from tests.helpers import PINNED, everything, online, pg_rows
 from tests.synthetic import synthetic_entries, write_digest
 
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.usefixtures("in_process_runs")
 def test_postgres_instance_builds_the_same_warehouse_as_sqlite(tmp_path, capsys, pin_clock, postgres_url):
     pin_clock(PINNED)  # enrichment dates its outcomes: the same instant for both runs
     common = ("run", "--digests", str(EXAMPLES), "--offline", "--no-progress")
@@ -66,12 +68,14 @@ def test_postgres_instance_builds_the_same_warehouse_as_sqlite(tmp_path, capsys,
 DAYS = [dt.date(2026, 2, 2) + dt.timedelta(days=i) for i in range(8)]
 
 
-def test_a_killed_cli_run_is_marked_failed_by_the_dead_run_monitor(tmp_path, postgres_url, fake_apis):
-    """`papertrend run` executes in its own process, which no code server watches: killed, its run would stay
-    "started" forever (and hold its pools). The daemon's dead-run monitor sensor marks it failed."""
+def test_a_run_whose_process_is_killed_is_marked_failed_by_the_dead_run_monitor(tmp_path, postgres_url, fake_apis):
+    """`papertrend run` launches its run through the team instance's queue; the daemon it starts for it (no other
+    serves the queue) hands it to a process of its own. Killed, that process would leave the run "started" forever
+    (and its pools held): the daemon marks it failed (Dagster's run monitoring asks the code server that started
+    it; papertrend's dead-run monitor sensor checks the process itself), and the command says so."""
     import dagster as dg
 
-    from papertrend.orchestration.instance import build_dead_run_sensor, get_instance, prepare_home
+    from papertrend.orchestration.instance import get_instance, prepare_home
 
     server, base = fake_apis
     day = dt.date(2026, 2, 2)
@@ -79,28 +83,28 @@ def test_a_killed_cli_run_is_marked_failed_by_the_dead_run_monitor(tmp_path, pos
     server.inject("hf_daily", "slow:60")
     environment = online(base, postgres_url, PAPERTREND_HTTP_TIMEOUT_S="120")
     command = [Path(sys.executable).parent / "papertrend", "run", "--no-progress", "--data-dir", str(tmp_path / "data")]
-    process = subprocess.Popen(
-        [*command, "--digests", str(tmp_path / "digests")], env=environment, stdout=subprocess.DEVNULL
+    cli = subprocess.Popen(
+        [*command, "--digests", str(tmp_path / "digests")], env=environment, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 120
     while not server.faults_injected["slow:60"] and time.monotonic() < deadline:
-        assert process.poll() is None
+        assert cli.poll() is None
         time.sleep(0.2)
     assert server.faults_injected["slow:60"], "the run never reached the Hugging Face request"
-    process.kill()
-    process.wait()
 
     os.environ[ENV_POSTGRES_URL] = postgres_url
     prepare_home(tmp_path / "data" / "dagster_home")
     instance = get_instance()
     [run] = instance.get_runs()
-    assert run.status == dg.DagsterRunStatus.STARTED and run.tags[WORKER_TAG].split(":")[1] == str(process.pid)
-    result = build_dead_run_sensor()(dg.build_sensor_context(instance=instance))
-    assert run.run_id in str(result.skip_message)
+    assert run.status == dg.DagsterRunStatus.STARTED and run.remote_job_origin is not None  # a launched run
+    worker = int(run.tags[WORKER_TAG].split(":")[1])
+    assert worker != cli.pid  # the run executes in a process of its own
+    os.kill(worker, signal.SIGKILL)
+    _, err = cli.communicate(timeout=120)  # the monitors look every 15 to 20 s
+    assert cli.returncode == 1, err
     run = instance.get_run_by_id(run.run_id)
     assert run is not None and run.status == dg.DagsterRunStatus.FAILURE
-    # a live run is left alone: the monitor marks nothing more
-    assert "alive" in str(build_dead_run_sensor()(dg.build_sensor_context(instance=instance)).skip_message)
+    assert f"run {run.run_id} failed" in err and ("marked as failed" in err or "is gone" in err), err
 
 
 def test_the_pace_holds_across_machines_that_share_only_postgresql(tmp_path, postgres_url, fake_apis):
@@ -114,9 +118,10 @@ def test_the_pace_holds_across_machines_that_share_only_postgresql(tmp_path, pos
     environment = online(base, postgres_url, HF_MIN_INTERVAL_S=str(interval), ARXIV_MIN_INTERVAL_S=str(interval))
     runs = [
         subprocess.Popen(
-            [Path(sys.executable).parent / "papertrend", "run", "--no-progress"]
+            [sys.executable, "-m", "tests.in_process", "run", "--no-progress"]  # each machine executes its run
             + ["--digests", str(tmp_path / m / "digests"), "--data-dir", str(tmp_path / m / "data")],
             env=environment,
+            cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
