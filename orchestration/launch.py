@@ -205,15 +205,21 @@ def launch_and_wait(
     Interrupted (Ctrl-C), the run is canceled through the instance, as the UI's Terminate does, and waited for.
     """
     request.log.parent.mkdir(parents=True, exist_ok=True)
-    with request.log.open("w", encoding="utf-8") as log, CodeServer(request.env, request.cwd, log, True) as server:
-        if queue_daemon_alive(instance):
-            on_note("queued for the daemon already serving this instance (papertrend ui, or a team deployment's)")
-        else:
-            server.start_daemon()  # it starts while the run is created: both take seconds
-        server.launch(request.run_id, request.tags, request.run_config)
+    with request.log.open("w", encoding="utf-8") as log:
+        server = CodeServer(request.env, request.cwd, log, own_session=True)
         try:
-            return wait_for_run(instance, server, request.run_id, on_record, on_note)
-        except KeyboardInterrupt:
-            on_note(f"interrupted: canceling run {request.run_id}")
-            instance.run_coordinator.cancel_run(request.run_id)
-            return wait_for_run(instance, server, request.run_id, on_record, on_note)
+            with server:
+                if queue_daemon_alive(instance):
+                    on_note("queued for the daemon already serving this instance (papertrend ui, or a team's)")
+                else:
+                    server.start_daemon()  # it starts while the run is created: both take seconds
+                server.launch(request.run_id, request.tags, request.run_config)
+                try:
+                    return wait_for_run(instance, server, request.run_id, on_record, on_note)
+                except KeyboardInterrupt:
+                    on_note(f"interrupted: canceling run {request.run_id}")
+                    instance.run_coordinator.cancel_run(request.run_id)
+                    return wait_for_run(instance, server, request.run_id, on_record, on_note)
+        finally:
+            if server.daemon is not None:  # stopped now: its last heartbeats would pass for a live daemon's a minute
+                instance.wipe_daemon_heartbeats()

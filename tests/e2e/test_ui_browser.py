@@ -67,6 +67,8 @@ class Ui:
     page: object  # playwright.sync_api.Page
     shots: Path
     log: Path
+    cli: list  # `papertrend run` on the UI's digests and data dir
+    env: dict
 
     def shot(self, name: str) -> Path:
         path = self.shots / f"{name}.png"
@@ -144,9 +146,9 @@ def ui(tmp_path_factory):
     env = _environment(digests, data)
     papertrend = Path(sys.executable).parent / "papertrend"
 
+    command = [papertrend, "run", "--offline", "--no-progress", "--digests", digests, "--data-dir", data]
     cli = subprocess.run(
-        [papertrend, "run", "--offline", "--no-progress", "--digests", digests, "--data-dir", data]
-        + ["--start", CLI_RANGE[0].isoformat(), "--end", CLI_RANGE[-1].isoformat()],
+        [*command, "--start", CLI_RANGE[0].isoformat(), "--end", CLI_RANGE[-1].isoformat()],
         cwd=tmp,
         env=env,
         capture_output=True,
@@ -171,7 +173,7 @@ def ui(tmp_path_factory):
                 page.goto(f"{url}/assets")
                 page.wait_for_load_state("networkidle")
                 dismiss_community_popup(page, wait_ms=10_000)  # first visit of a new profile
-                yield Ui(url, data, page, shots, log)
+                yield Ui(url, data, page, shots, log, command, env)
             finally:
                 context.close()
 
@@ -389,3 +391,67 @@ def test_a_three_day_backfill_from_the_job_page_is_one_run_of_papertrend_job(ui)
         r"line \d+: score \(line \d+\): '6x\.5' is not a number",
         line,
     ), line
+
+
+def _wait_for_run(ui, run_id: str, timeout_s: float = 180) -> dict:
+    """A run's GraphQL record once it has ended."""
+    document = """query ($id: ID!) { runOrError(runId: $id) { ... on Run {
+      runId jobName status runConfigYaml tags { key value } } } }"""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        run = graphql(ui.url, document, {"id": run_id})["runOrError"]
+        if run.get("status") in ("SUCCESS", "FAILURE", "CANCELED"):
+            return run
+        time.sleep(0.5)
+    pytest.fail(f"run {run_id} did not end within {timeout_s} s; {ui.log.read_text()[-3000:]}")
+
+
+def test_the_cli_run_is_re_executed_from_its_page_and_listed_with_its_job(ui):
+    page = ui.page
+    runs = graphql(ui.url, RUNS, {})["runsOrError"]["results"]
+    [cli_run] = [r for r in runs if {"key": "papertrend/launched_by", "value": "cli"} in r["tags"]]
+    ui.goto(f"/runs/{cli_run['runId']}")
+    page.get_by_text(f"Run of {JOB}").first.wait_for(state="visible")  # a run of the job in the code location
+    button = page.get_by_role("button", name=re.compile(r"^Re-execute all"))
+    button.wait_for(state="visible")
+    ui.shot("d1-cli-run")
+    button.click()
+    page.wait_for_url(re.compile(r"/runs/(?!" + cli_run["runId"] + r")[0-9a-f-]{36}"))
+    child_id = re.search(r"/runs/([0-9a-f-]{36})", page.url)[1]
+    child = _wait_for_run(ui, child_id)
+    page.get_by_text("Success").first.wait_for(state="visible")
+    ui.shot("d2-re-execution")
+    print(f"re-executed {cli_run['runId']} as {child_id}: {child['status']}")
+
+    # the same job over the same days with the same settings (the run config the CLI launched with)
+    parent = _wait_for_run(ui, cli_run["runId"])
+    tags = {t["key"]: t["value"] for t in child["tags"]}
+    parent_tags = {t["key"]: t["value"] for t in parent["tags"]}
+    assert (child["jobName"], child["status"]) == (JOB, "SUCCESS"), child
+    assert tags["dagster/parent_run_id"] == cli_run["runId"] and tags.get("papertrend/lake") == "write", tags
+    assert (tags[RANGE_START], tags[RANGE_END]) == (parent_tags[RANGE_START], parent_tags[RANGE_END])
+    assert child["runConfigYaml"] == parent["runConfigYaml"] and str(ui.data) in parent["runConfigYaml"]
+
+    # both on the job's page, and the job on the Overview timeline
+    ui.goto(f"/locations/{LOCATION}/jobs/{JOB}/runs")
+    for run_id in (cli_run["runId"], child_id):
+        page.get_by_text(run_id[:8], exact=True).first.wait_for(state="visible")
+    ui.shot("d3-job-runs")
+    ui.goto("/overview/activity/timeline")
+    page.get_by_text(JOB, exact=True).first.wait_for(state="visible")
+    ui.shot("d4-overview-timeline")
+
+
+def test_a_cli_run_while_the_ui_is_up_is_queued_for_the_ui_daemon(ui):
+    day = CLI_RANGE[0].isoformat()
+    cli = subprocess.run(
+        [*ui.cli, "--start", day, "--end", day], env=ui.env, capture_output=True, text=True, timeout=300
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert "queued for the daemon already serving this instance" in cli.stderr, cli.stderr
+    short = re.search(r"one Dagster run ([0-9a-f]{8})", cli.stdout)
+    assert short, cli.stdout
+    [run_id] = [r["runId"] for r in graphql(ui.url, RUNS, {})["runsOrError"]["results"] if r["runId"][:8] == short[1]]
+    ui.goto(f"/runs/{run_id}")
+    ui.page.get_by_text(f"Run of {JOB}").first.wait_for(state="visible")
+    ui.page.get_by_text("Success").first.wait_for(state="visible")
