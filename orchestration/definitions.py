@@ -28,7 +28,7 @@ from .partitions import SINGLE_RUN, daily_partitions
 from .publish.assets import analyst_warehouse, trend_report
 from .resources import config_from_env, enrichment_from_env
 
-JOB_NAME = "papertrend_job"
+JOB_NAME = settings.JOB_NAME
 
 
 def build_daily_schedule(job) -> dg.ScheduleDefinition:

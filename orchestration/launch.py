@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import dataclasses
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,9 +29,8 @@ from typing import IO, Any
 
 import dagster as dg
 
-from .settings import MODULE
+from .settings import JOB_NAME, MODULE
 
-JOB_NAME = "papertrend_job"
 QUEUE_DAEMON = "QUEUED_RUN_COORDINATOR"  # the daemon that takes runs from the queue
 # Dagster's daemons write a heartbeat every 30 s: one older than two beats and a margin is a daemon gone.
 HEARTBEAT_FRESH_S = 65.0
@@ -40,7 +40,7 @@ _PR_SET_PDEATHSIG = 1
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
     """In the child: SIGTERM when the process that started it dies (Linux; elsewhere nothing)."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, 15)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def dagster_command(name: str) -> str:

@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent  # the checkout (or, installe
 EXAMPLE_DIGESTS = Path(str(resources.files("papertrend.examples") / "digests"))
 DEFAULT_PARTITIONS_START = "2026-01-01"
 MODULE = "papertrend.orchestration.definitions"  # the code location, named after its module everywhere
+JOB_NAME = "papertrend_job"  # its one job: every run papertrend starts is a run of it
 
 ENV_DIGESTS_DIR = "PAPERTREND_DIGESTS_DIR"
 ENV_DATA_DIR = "PAPERTREND_DATA_DIR"

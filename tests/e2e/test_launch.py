@@ -39,33 +39,17 @@ def instance_run(data: Path) -> dg.DagsterRun:
         return instance.get_runs(limit=1)[0]
 
 
-def test_a_launched_run_has_its_origin_and_settings_and_ctrl_c_cancels_it(tmp_path, fake_apis):
+def test_ctrl_c_cancels_a_launched_run_which_has_its_origin_and_settings(tmp_path, fake_apis):
     server, base = fake_apis
     write_digest(tmp_path / "digests", DAY, synthetic_entries(DAY, 3))
     point_at(base)
     data = tmp_path / "data"
     command = [PAPERTREND, "run", "--no-progress", "--digests", tmp_path / "digests", "--data-dir", data]
 
-    # 1. a run to its end: a run of the job in the code location, with the command's settings as its run config
-    done = subprocess.run([*command, "--refresh"], capture_output=True, text=True, timeout=300, env=os.environ.copy())
-    assert done.returncode == 0, done.stdout + done.stderr
-    run = instance_run(data)
-    assert run.remote_job_origin is not None and run.remote_job_origin.location_name == (
-        "papertrend.orchestration.definitions"
-    )
-    assert (run.job_name, run.status) == ("papertrend_job", dg.DagsterRunStatus.SUCCESS)
-    assert run.tags["papertrend/lake"] == "write" and run.tags["papertrend/launched_by"] == "cli"
-    settings = run.run_config["resources"]
-    assert settings["papertrend"]["config"]["digests_dir"] == str(tmp_path / "digests")
-    assert (
-        settings["enrichment"]["config"] | {"refresh": True, "offline": False, "hf_url": base}
-        == (settings["enrichment"]["config"])
-    )
-
-    # 2. interrupted while the run waits on Hugging Face: the run is canceled, the command says so, nothing is left
+    # interrupted while the run waits on Hugging Face: the run is canceled, the command says so, nothing is left
     server.inject("hf_daily", "slow:60")
     cli = subprocess.Popen(
-        [*command, "--refresh"],  # the day's list is fetched again
+        [*command, "--refresh"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -87,6 +71,17 @@ def test_a_launched_run_has_its_origin_and_settings_and_ctrl_c_cancels_it(tmp_pa
     out, err = cli.communicate(timeout=120)
     assert cli.returncode == 130, out + err
     assert "interrupted: canceling run" in err and "was canceled" in err, err
-    assert instance_run(data).status == dg.DagsterRunStatus.CANCELED
+    run = instance_run(data)
+    assert run.status == dg.DagsterRunStatus.CANCELED
+
+    # a run of the job in the code location, with the command's settings as its run config
+    assert run.remote_job_origin is not None
+    assert run.remote_job_origin.location_name == "papertrend.orchestration.definitions"
+    assert run.job_name == "papertrend_job" and run.tags["papertrend/lake"] == "write"
+    assert run.tags["papertrend/launched_by"] == "cli"
+    settings = run.run_config["resources"]
+    assert settings["papertrend"]["config"]["digests_dir"] == str(tmp_path / "digests")
+    enrichment = settings["enrichment"]["config"]
+    assert enrichment | {"refresh": True, "offline": False, "hf_url": base} == enrichment
     left = [p for p in _processes() if p[2] in sessions]
     assert left == [], left  # code server, daemon and the run's process all gone

@@ -1,11 +1,13 @@
 """The Dagster UI in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright, against
 `papertrend ui` (webserver + daemon) on 127.0.0.1. SYNTHETIC digests only.
 
-A Friday-to-Monday range is backfilled by the CLI before the UI starts; then, as a person would:
+With `papertrend ui` up, a Friday-to-Monday range is backfilled by the CLI (its run queued for the UI's daemon);
+then, as a person would:
 (a) the asset catalog lists every asset of the code location with its group,
 (b) the per-day check's Partitions tab shows every CLI-backfilled day Passed, weekend included, none red,
 (c) "Materialize all…" on papertrend_job's page backfills three more days, as one run of the job, into the analyst
-    warehouse.
+    warehouse, and a failing day's check says what failed and where,
+(d) the CLI's run is re-executed from its page, and both runs are on the job's page and the Overview timeline.
 
 Playwright never downloads a browser here: it launches the system Chromium (`apt-get install -y chromium`,
 which .ci/run does as root) and the test skips when that or the playwright module is missing.
@@ -67,8 +69,6 @@ class Ui:
     page: object  # playwright.sync_api.Page
     shots: Path
     log: Path
-    cli: list  # `papertrend run` on the UI's digests and data dir
-    env: dict
 
     def shot(self, name: str) -> Path:
         path = self.shots / f"{name}.png"
@@ -124,6 +124,19 @@ def _environment(digests: Path, data: Path) -> dict[str, str]:
     return env
 
 
+def _wait_for_the_daemon(data: Path, timeout_s: float = 60) -> None:
+    """Until the UI's daemon serves the instance's run queue (its first heartbeat)."""
+    import dagster as dg
+
+    from papertrend.orchestration.launch import queue_daemon_alive
+
+    deadline = time.monotonic() + timeout_s
+    with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
+        while not queue_daemon_alive(instance):
+            assert time.monotonic() < deadline, f"no daemon heartbeat in {timeout_s} s"
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def ui(tmp_path_factory):
     """SYNTHETIC digests, Friday to Monday backfilled by the CLI, `papertrend ui` running, and a Chromium page."""
@@ -147,18 +160,20 @@ def ui(tmp_path_factory):
     papertrend = Path(sys.executable).parent / "papertrend"
 
     command = [papertrend, "run", "--offline", "--no-progress", "--digests", digests, "--data-dir", data]
-    cli = subprocess.run(
-        [*command, "--start", CLI_RANGE[0].isoformat(), "--end", CLI_RANGE[-1].isoformat()],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert cli.returncode == 0, cli.stdout + cli.stderr
-
     log = tmp / "dagster-dev.log"
     with papertrend_ui(["--digests", digests, "--data-dir", data], env, tmp, log) as (url, _):
+        # Friday to Monday by `papertrend run` while the UI is up: queued for the UI's own daemon
+        _wait_for_the_daemon(data)
+        cli = subprocess.run(
+            [*command, "--start", CLI_RANGE[0].isoformat(), "--end", CLI_RANGE[-1].isoformat()],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        assert "queued for the daemon already serving this instance" in cli.stderr, cli.stderr
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(
                 user_data_dir=str(tmp / "chromium-profile"),
@@ -173,7 +188,7 @@ def ui(tmp_path_factory):
                 page.goto(f"{url}/assets")
                 page.wait_for_load_state("networkidle")
                 dismiss_community_popup(page, wait_ms=10_000)  # first visit of a new profile
-                yield Ui(url, data, page, shots, log, command, env)
+                yield Ui(url, data, page, shots, log)
             finally:
                 context.close()
 
@@ -440,18 +455,3 @@ def test_the_cli_run_is_re_executed_from_its_page_and_listed_with_its_job(ui):
     ui.goto("/overview/activity/timeline")
     page.get_by_text(JOB, exact=True).first.wait_for(state="visible")
     ui.shot("d4-overview-timeline")
-
-
-def test_a_cli_run_while_the_ui_is_up_is_queued_for_the_ui_daemon(ui):
-    day = CLI_RANGE[0].isoformat()
-    cli = subprocess.run(
-        [*ui.cli, "--start", day, "--end", day], env=ui.env, capture_output=True, text=True, timeout=300
-    )
-    assert cli.returncode == 0, cli.stdout + cli.stderr
-    assert "queued for the daemon already serving this instance" in cli.stderr, cli.stderr
-    short = re.search(r"one Dagster run ([0-9a-f]{8})", cli.stdout)
-    assert short, cli.stdout
-    [run_id] = [r["runId"] for r in graphql(ui.url, RUNS, {})["runsOrError"]["results"] if r["runId"][:8] == short[1]]
-    ui.goto(f"/runs/{run_id}")
-    ui.page.get_by_text(f"Run of {JOB}").first.wait_for(state="visible")
-    ui.page.get_by_text("Success").first.wait_for(state="visible")
