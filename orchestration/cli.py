@@ -1,8 +1,9 @@
 """The ``papertrend`` command line.
 
-``run`` materializes the asset graph for a range of days as ONE Dagster run, recorded in the same
-Dagster instance the UI reads (``<data-dir>/dagster_home`` unless DAGSTER_HOME is set), so runs
-started here show up in ``papertrend ui`` with their partitions and checks.
+``run`` materializes the asset graph for a range of days as ONE Dagster run, launched as the UI launches
+one (orchestration/launch.py) in the instance the UI reads (``<data-dir>/dagster_home`` unless DAGSTER_HOME
+is set), so runs started here show up in ``papertrend ui`` with their partitions and checks, and can be
+re-executed there.
 """
 
 import argparse

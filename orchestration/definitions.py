@@ -63,8 +63,10 @@ def build_definitions(
 ) -> dg.Definitions:
     """The definitions; every setting not passed comes from the environment, as in ``defs`` below.
 
-    The CLI passes its options here (nothing goes through os.environ). ``first_day`` extends the partitions
-    back to a day the lake does not hold yet: once the run has loaded it, the lake says so to every process.
+    A caller in Python passes settings here (nothing goes through os.environ); ``papertrend run`` instead gives
+    its code server the environment and its run the options as run config (resources.run_settings). ``first_day``
+    extends the partitions back to a day the lake does not hold yet: once the run has loaded it, the lake says so
+    to every process.
     """
     config = config_from_env(digests_dir, data_dir)
     partitions_def = daily_partitions(DataDir(data_dir or settings.data_dir(), settings.lake_url()).lake, first_day)

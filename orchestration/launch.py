@@ -151,6 +151,19 @@ def queue_daemon_alive(instance: dg.DagsterInstance) -> bool:
     return heartbeat is not None and time.time() - heartbeat.timestamp < HEARTBEAT_FRESH_S
 
 
+def deliver_records(
+    instance: dg.DagsterInstance, run_id: str, cursor: str | None, on_record: Callable[[Any], None]
+) -> str | None:
+    """Each event record of the run written after ``cursor`` to ``on_record``, in order; the cursor after them."""
+    while True:
+        page = instance.get_records_for_run(run_id, cursor=cursor, limit=1000)
+        for record in page.records:
+            on_record(record)
+        cursor = page.cursor
+        if not page.has_more:
+            return cursor
+
+
 def wait_for_run(
     instance: dg.DagsterInstance,
     server: CodeServer,
@@ -171,13 +184,8 @@ def wait_for_run(
         if run.status == dg.DagsterRunStatus.QUEUED and server.daemon is None and not queue_daemon_alive(instance):
             server.start_daemon()
             on_note("the daemon serving this instance's run queue stopped: one started for this run")
-        page = instance.get_records_for_run(run_id, cursor=cursor, limit=1000)
-        for record in page.records:
-            on_record(record)
-        cursor = page.cursor
-        if page.has_more:
-            continue
-        if run.is_finished:  # read before the last page: nothing logged before the end is missed
+        cursor = deliver_records(instance, run_id, cursor, on_record)
+        if run.is_finished:  # read before the records: nothing logged before the end is missed
             return run
         time.sleep(poll_s)
 

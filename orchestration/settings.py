@@ -1,8 +1,9 @@
 """Settings shared by the CLI and the Dagster code location, read from the environment.
 
 The code location reads them when it loads (the UI, the daemon: ``papertrend ui`` passes its options to
-them as these variables). The CLI's own runs pass their options to the definitions as resource values,
-over the same defaults, so a run started from the command line and one launched in the UI agree.
+them as these variables, and so does ``papertrend run`` to the code server it starts). ``papertrend run`` also
+gives its run every resource field as run config (resources.run_settings), read from its options over the same
+variables, so a run started from the command line and one launched in the UI agree, and a re-execution repeats it.
 """
 
 import datetime as dt

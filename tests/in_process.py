@@ -35,14 +35,7 @@ def execute_here(instance: dg.DagsterInstance, request: launch.LaunchRequest, on
         run_config=dict(request.run_config),
         raise_on_error=False,
     )
-    cursor = None
-    while True:
-        page = instance.get_records_for_run(request.run_id, cursor=cursor, limit=1000)
-        for record in page.records:
-            on_record(record)
-        cursor = page.cursor
-        if not page.has_more:
-            break
+    launch.deliver_records(instance, request.run_id, None, on_record)
     run = instance.get_run_by_id(request.run_id)
     assert run is not None
     return run
